@@ -1,0 +1,369 @@
+r"""Test objectives with exact gradients, Hessians and known minimizers.
+
+Every problem has the same small interface, so an optimizer, a plot or a widget works with
+any of them:
+
+``loss(theta)``
+    the objective; ``theta`` may be one point of shape ``(d,)`` or a stack of points of shape
+    ``(..., d)`` (used to draw contours), giving an array of shape ``(...)``.
+``grad(theta)``, ``hessian(theta)``
+    exact derivatives at one point.
+``minimizer``, ``minimum``, ``dim``
+    a global minimizer :math:`\theta^\star`, the value :math:`f^\star`, and :math:`d`.
+
+The linear-regression objective is a :class:`Quadratic` (the mean squared error is quadratic in
+the parameters), so it inherits the eigenvalues, condition number and step-size formulas that
+Chapter 2 derives.
+"""
+
+import numpy as np
+
+from optimlib._validation import check_array, check_int, check_real
+
+__all__ = ["Problem", "Quadratic", "LinearRegression", "Rosenbrock"]
+
+
+class Problem:
+    """Interface shared by all test objectives (see the module docstring)."""
+
+    dim = None
+    minimizer = None
+    minimum = None
+    #: plotting window ``((x_min, x_max), (y_min, y_max))`` for 2-D views; ``None`` means
+    #: "a square around the minimizer" (see :func:`optimlib.plot.contour`)
+    plot_range = None
+
+    def loss(self, theta):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def grad(self, theta):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def hessian(self, theta):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def suboptimality(self, theta):
+        r"""Return :math:`f(\theta) - f^\star`, the distance to the optimal value."""
+        return self.loss(theta) - self.minimum
+
+    def _point(self, theta):
+        return check_array("theta", theta, shape=(self.dim,))
+
+    def _points(self, theta):
+        theta = check_array("theta", theta, finite=False)
+        if theta.ndim == 0 or theta.shape[-1] != self.dim:
+            raise ValueError(
+                f"theta must have shape ({self.dim},) or (..., {self.dim}), got {theta.shape}"
+            )
+        return theta
+
+
+class Quadratic(Problem):
+    r"""The quadratic :math:`f(\theta) = \tfrac12 \theta^\top A \theta - c^\top \theta + f_0`.
+
+    With :math:`A` symmetric positive definite, the gradient is :math:`A\theta - c`, the
+    Hessian is :math:`A`, and the unique minimizer solves :math:`A\theta^\star = c`.
+    Gradient descent with step :math:`\eta` multiplies the error
+    :math:`\theta_t - \theta^\star` by :math:`I - \eta A` at every step (Chapter 2), so it
+    converges if and only if :math:`0 < \eta < 2/\lambda_{\max}`, at the rate
+    :math:`\rho(\eta) = \max_i |1 - \eta \lambda_i|`.
+
+    Parameters
+    ----------
+    A : array_like, shape (d, d)
+        Symmetric positive-definite matrix.
+    c : array_like, shape (d,), optional
+        Linear term (default zero, so that :math:`\theta^\star = 0`).
+    f0 : float, default 0
+        Constant term.
+
+    Raises
+    ------
+    ValueError
+        If ``A`` is not square, not symmetric or not positive definite, or ``c`` has the
+        wrong shape.
+
+    References
+    ----------
+    Nocedal and Wright (2006), Numerical Optimization, Section 3.3.
+
+    Examples
+    --------
+    >>> q = Quadratic([[1.0, 0.0], [0.0, 10.0]])
+    >>> q.condition_number
+    10.0
+    >>> q.grad([1.0, 1.0])
+    array([ 1., 10.])
+    """
+
+    def __init__(self, A, c=None, f0=0.0):
+        A = check_array("A", A, ndim=2)
+        if A.shape[0] != A.shape[1]:
+            raise ValueError(f"A must be square, got shape {A.shape}")
+        if not np.allclose(A, A.T, rtol=1e-12, atol=1e-12 * np.abs(A).max()):
+            raise ValueError("A must be symmetric")
+        self.dim = A.shape[0]
+        self.A = A
+        self.c = np.zeros(self.dim) if c is None else check_array("c", c, shape=(self.dim,))
+        self.f0 = check_real("f0", f0)
+        self.eigenvalues = np.linalg.eigvalsh(A)  # ascending
+        if self.eigenvalues[0] <= 0:
+            raise ValueError(
+                f"A must be positive definite; its smallest eigenvalue is {self.eigenvalues[0]:.3g}"
+            )
+
+    @classmethod
+    def with_condition_number(cls, kappa, *, dim=2, lambda_max=1.0, angle=np.pi / 6,
+                              minimizer=None, seed=0):
+        r"""A quadratic whose Hessian has condition number ``kappa``.
+
+        The eigenvalues are spread evenly from :math:`\lambda_{\max}/\kappa` to
+        :math:`\lambda_{\max}`. In 2-D the eigenvectors are rotated by ``angle`` (radians)
+        so that the valley is not aligned with the axes; in higher dimension they are a
+        random rotation drawn from ``seed``.
+
+        Parameters
+        ----------
+        kappa : float
+            Condition number :math:`\kappa \ge 1`.
+        dim : int, default 2
+        lambda_max : float, default 1
+            Largest eigenvalue :math:`L`. With the default, learning rates read in units of
+            :math:`1/L`.
+        angle : float, default pi/6
+            Rotation of the eigenvectors in 2-D.
+        minimizer : array_like, shape (dim,), optional
+            Where the minimum is (default: the origin).
+        seed : int, default 0
+            Seed of the random rotation when ``dim > 2``.
+        """
+        kappa = check_real("kappa", kappa, low=1)
+        dim = check_int("dim", dim, low=1)
+        lambda_max = check_real("lambda_max", lambda_max, low=0, low_open=True)
+        angle = check_real("angle", angle)
+        eigenvalues = np.linspace(lambda_max / kappa, lambda_max, dim)
+        if dim == 2:
+            cos, sin = np.cos(angle), np.sin(angle)
+            Q = np.array([[cos, -sin], [sin, cos]])
+        else:
+            rng = np.random.default_rng(check_int("seed", seed, low=0))
+            Q, _ = np.linalg.qr(rng.standard_normal((dim, dim)))
+        A = (Q * eigenvalues) @ Q.T
+        A = (A + A.T) / 2
+        if minimizer is None:
+            return cls(A)
+        minimizer = check_array("minimizer", minimizer, shape=(dim,))
+        return cls(A, c=A @ minimizer, f0=0.5 * minimizer @ A @ minimizer)
+
+    # -- the objective ----------------------------------------------------------------
+    def loss(self, theta):
+        theta = self._points(theta)
+        quadratic = 0.5 * np.einsum("...i,ij,...j->...", theta, self.A, theta)
+        return quadratic - theta @ self.c + self.f0
+
+    def grad(self, theta):
+        return self.A @ self._point(theta) - self.c
+
+    def hessian(self, theta=None):
+        return self.A.copy()
+
+    @property
+    def minimizer(self):
+        return np.linalg.solve(self.A, self.c)
+
+    @property
+    def minimum(self):
+        return float(self.f0 - 0.5 * self.c @ self.minimizer)
+
+    # -- what Chapter 2 derives -------------------------------------------------------
+    @property
+    def L(self):
+        r"""Smoothness constant :math:`L = \lambda_{\max}(A)`."""
+        return float(self.eigenvalues[-1])
+
+    @property
+    def lambda_min(self):
+        return float(self.eigenvalues[0])
+
+    @property
+    def condition_number(self):
+        r""":math:`\kappa = \lambda_{\max} / \lambda_{\min}`."""
+        return self.L / self.lambda_min
+
+    def gd_rate(self, lr):
+        r"""Contraction factor :math:`\rho(\eta) = \max_i |1 - \eta\lambda_i|` of gradient descent.
+
+        The error :math:`\|\theta_t - \theta^\star\|` shrinks by at least this factor per step;
+        gradient descent diverges from almost every start when :math:`\rho > 1`.
+        """
+        lr = check_real("lr", lr, low=0)
+        return float(np.max(np.abs(1 - lr * self.eigenvalues)))
+
+    @property
+    def optimal_lr(self):
+        r"""The step :math:`\eta^\star = 2/(\lambda_{\min}+\lambda_{\max})` that minimizes
+        :math:`\rho(\eta)`, giving :math:`\rho = (\kappa-1)/(\kappa+1)`."""
+        return 2.0 / (self.lambda_min + self.L)
+
+    @property
+    def max_stable_lr(self):
+        r"""The divergence threshold :math:`2/L`: gradient descent converges iff :math:`\eta < 2/L`."""
+        return 2.0 / self.L
+
+    def __repr__(self):
+        return f"Quadratic(dim={self.dim}, condition_number={self.condition_number:.4g})"
+
+
+class LinearRegression(Quadratic):
+    r"""Mean squared error of a linear model, :math:`\mathcal{L}(\theta) = \frac1n\|\tilde X\theta - y\|^2`.
+
+    The parameters are :math:`\theta = (w_1, \dots, w_d, b)` and the prediction is
+    :math:`\hat y = Xw + b = \tilde X \theta` with :math:`\tilde X = [X \;\; \mathbf 1]` (Chapter 1).
+    As a quadratic in :math:`\theta` it has
+
+    .. math::
+
+        A = \tfrac2n \tilde X^\top \tilde X, \qquad c = \tfrac2n \tilde X^\top y, \qquad
+        \nabla \mathcal{L}(\theta) = \tfrac2n \tilde X^\top (\tilde X \theta - y).
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d)
+        Inputs, one sample per row.
+    y : array_like, shape (n,)
+        Targets.
+    fit_intercept : bool, default True
+        Include the bias :math:`b` as the last parameter.
+
+    References
+    ----------
+    Hastie, Tibshirani and Friedman (2009), The Elements of Statistical Learning, Section 3.2.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[0.0], [1.0], [2.0]]); y = 2 * X[:, 0] + 1
+    >>> problem = LinearRegression(X, y)
+    >>> np.round(problem.minimizer, 12)
+    array([2., 1.])
+    >>> problem.loss([0.0, 0.0])         # mean of 1, 9, 25
+    11.666666666666666
+    """
+
+    def __init__(self, X, y, fit_intercept=True):
+        X = check_array("X", X, ndim=2)
+        y = check_array("y", y, ndim=1)
+        if X.shape[0] != y.shape[0]:
+            raise ValueError(f"X has {X.shape[0]} rows but y has {y.shape[0]} entries")
+        if X.shape[0] == 0:
+            raise ValueError("X and y are empty")
+        if not isinstance(fit_intercept, (bool, np.bool_)):
+            raise ValueError(f"fit_intercept must be True or False, got {fit_intercept!r}")
+        self.X, self.y, self.fit_intercept = X, y, bool(fit_intercept)
+        self.design = np.hstack([X, np.ones((X.shape[0], 1))]) if fit_intercept else X
+        n = X.shape[0]
+        super().__init__(2 / n * self.design.T @ self.design, c=2 / n * self.design.T @ y,
+                         f0=float(y @ y) / n)
+
+    @property
+    def n_samples(self):
+        return self.X.shape[0]
+
+    def predict(self, theta, X=None):
+        """Predictions :math:`\\hat y = Xw + b` of parameters ``theta`` on ``X`` (default: training X)."""
+        theta = self._point(theta)
+        X = self.X if X is None else check_array("X", X, ndim=2)
+        weights, bias = (theta[:-1], theta[-1]) if self.fit_intercept else (theta, 0.0)
+        return X @ weights + bias
+
+    def loss(self, theta, idx=None):
+        r"""Mean squared error on all samples, or on the rows ``idx`` (a minibatch)."""
+        theta = self._points(theta)
+        design, y = self._rows(idx)
+        residuals = theta @ design.T - y
+        return np.mean(residuals**2, axis=-1)
+
+    def grad(self, theta, idx=None):
+        r"""Gradient :math:`\frac{2}{|\mathcal B|}\tilde X_{\mathcal B}^\top(\tilde X_{\mathcal B}\theta - y_{\mathcal B})`
+        on the rows ``idx`` (all rows by default)."""
+        theta = self._point(theta)
+        design, y = self._rows(idx)
+        return 2.0 / len(y) * design.T @ (design @ theta - y)
+
+    def _rows(self, idx):
+        if idx is None:
+            return self.design, self.y
+        idx = np.asarray(idx)
+        if idx.ndim != 1 or idx.size == 0 or not np.issubdtype(idx.dtype, np.integer):
+            raise ValueError(f"idx must be a non-empty 1-D array of row indices, got {idx!r}")
+        if idx.min() < -self.n_samples or idx.max() >= self.n_samples:
+            raise ValueError(f"idx has row indices outside [0, {self.n_samples})")
+        return self.design[idx], self.y[idx]
+
+    @property
+    def minimizer(self):
+        # lstsq works on X~ directly; solving the normal equations would square its
+        # condition number.
+        solution, *_ = np.linalg.lstsq(self.design, self.y, rcond=None)
+        return solution
+
+    @property
+    def minimum(self):
+        return float(self.loss(self.minimizer))
+
+    def __repr__(self):
+        return (f"LinearRegression(n_samples={self.n_samples}, n_features={self.X.shape[1]}, "
+                f"condition_number={self.condition_number:.4g})")
+
+
+class Rosenbrock(Problem):
+    r"""Rosenbrock's banana-shaped valley :math:`f(x, y) = (a - x)^2 + b\,(y - x^2)^2`.
+
+    The minimum :math:`f^\star = 0` is at :math:`(a, a^2)`, at the end of a long, curved,
+    nearly flat valley: easy to find, slow to follow.
+
+    .. math::
+
+        \nabla f = \begin{pmatrix} -2(a - x) - 4 b x (y - x^2) \\ 2 b (y - x^2) \end{pmatrix}
+
+    Parameters
+    ----------
+    a : float, default 1
+    b : float, default 100
+        Must be positive.
+
+    References
+    ----------
+    Rosenbrock, H. H. (1960). An automatic method for finding the greatest or least value of
+    a function. The Computer Journal 3(3), 175-184. Nocedal and Wright (2006), Section 2.1.
+    """
+
+    dim = 2
+    plot_range = ((-2.0, 2.0), (-1.0, 3.0))
+
+    def __init__(self, a=1.0, b=100.0):
+        self.a = check_real("a", a)
+        self.b = check_real("b", b, low=0, low_open=True)
+
+    def loss(self, theta):
+        theta = self._points(theta)
+        x, y = theta[..., 0], theta[..., 1]
+        return (self.a - x) ** 2 + self.b * (y - x**2) ** 2
+
+    def grad(self, theta):
+        x, y = self._point(theta)
+        return np.array([-2 * (self.a - x) - 4 * self.b * x * (y - x**2), 2 * self.b * (y - x**2)])
+
+    def hessian(self, theta):
+        x, y = self._point(theta)
+        return np.array([[2 - 4 * self.b * (y - x**2) + 8 * self.b * x**2, -4 * self.b * x],
+                         [-4 * self.b * x, 2 * self.b]])
+
+    @property
+    def minimizer(self):
+        return np.array([self.a, self.a**2])
+
+    minimum = 0.0
+
+    def __repr__(self):
+        return f"Rosenbrock(a={self.a}, b={self.b})"
