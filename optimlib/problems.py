@@ -5,7 +5,7 @@ any of them:
 
 ``loss(theta)``
     the objective; ``theta`` may be one point of shape ``(d,)`` or a stack of points of shape
-    ``(..., d)`` (used to draw contours), giving an array of shape ``(...)``.
+    ``(..., d)`` (used to draw contours), giving a float or an array of shape ``(...)``.
 ``grad(theta)``, ``hessian(theta)``
     exact derivatives at one point.
 ``minimizer``, ``minimum``, ``dim``
@@ -48,6 +48,11 @@ class Problem:
 
     def _point(self, theta):
         return check_array("theta", theta, shape=(self.dim,))
+
+    @staticmethod
+    def _value(values):
+        """A Python float for one point, an array for a stack of points."""
+        return float(values) if np.ndim(values) == 0 else values
 
     def _points(self, theta):
         theta = check_array("theta", theta, finite=False)
@@ -159,7 +164,7 @@ class Quadratic(Problem):
     def loss(self, theta):
         theta = self._points(theta)
         quadratic = 0.5 * np.einsum("...i,ij,...j->...", theta, self.A, theta)
-        return quadratic - theta @ self.c + self.f0
+        return self._value(quadratic - theta @ self.c + self.f0)
 
     def grad(self, theta):
         return self.A @ self._point(theta) - self.c
@@ -281,7 +286,7 @@ class LinearRegression(Quadratic):
         theta = self._points(theta)
         design, y = self._rows(idx)
         residuals = theta @ design.T - y
-        return np.mean(residuals**2, axis=-1)
+        return self._value(np.mean(residuals**2, axis=-1))
 
     def grad(self, theta, idx=None):
         r"""Gradient :math:`\frac{2}{|\mathcal B|}\tilde X_{\mathcal B}^\top(\tilde X_{\mathcal B}\theta - y_{\mathcal B})`
@@ -348,7 +353,7 @@ class Rosenbrock(Problem):
     def loss(self, theta):
         theta = self._points(theta)
         x, y = theta[..., 0], theta[..., 1]
-        return (self.a - x) ** 2 + self.b * (y - x**2) ** 2
+        return self._value((self.a - x) ** 2 + self.b * (y - x**2) ** 2)
 
     def grad(self, theta):
         x, y = self._point(theta)

@@ -1,0 +1,60 @@
+"""Test-session plumbing shared by the unit tests, the notebooks (nbval) and the book build.
+
+- Runs the three groups in that order (cheap, precise failures first).
+- Prints how long each group took, and each notebook, at the end of the run.
+- Gives the unit tests a non-interactive matplotlib backend *in this process only*; notebooks
+  run in their own kernels and keep the inline backend.
+"""
+
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+ROOT = Path(__file__).parent
+_durations = defaultdict(float)
+_notebooks = defaultdict(float)
+_wall = {}
+
+
+def _group(item):
+    path = Path(str(item.fspath))
+    if path.suffix == ".ipynb":
+        return "notebooks (nbval, full mode)"
+    if path.name == "test_book.py":
+        return "book build (clean _build, forced execution, -W -n --keep-going)"
+    return "unit tests and doctests of optimlib"
+
+
+_ORDER = ["unit tests and doctests of optimlib", "notebooks (nbval, full mode)",
+          "book build (clean _build, forced execution, -W -n --keep-going)"]
+
+
+def pytest_collection_modifyitems(session, config, items):
+    items.sort(key=lambda item: _ORDER.index(_group(item)))  # stable within a group
+
+
+def pytest_sessionstart(session):
+    _wall["start"] = time.perf_counter()
+
+
+def pytest_runtest_logreport(report):
+    group = _group(report)
+    _durations[group] += report.duration
+    if group.startswith("notebooks"):
+        _notebooks[Path(str(report.fspath)).relative_to(ROOT).as_posix()] += report.duration
+
+
+def pytest_terminal_summary(terminalreporter):
+    write = terminalreporter.write_line
+    terminalreporter.section("time per part")
+    for group in _ORDER:
+        if group in _durations:
+            write(f"{_durations[group]:8.1f} s  {group}")
+            if group.startswith("notebooks"):
+                for notebook, seconds in sorted(_notebooks.items()):
+                    write(f"{seconds:14.1f} s  {notebook}")
+    write(f"{time.perf_counter() - _wall['start']:8.1f} s  total")
