@@ -223,3 +223,132 @@ def trajectory_gallery(problem, runs, *, ncols=3, dims=(0, 1), xlim=None, ylim=N
     if suptitle:
         fig.suptitle(suptitle)
     return fig
+
+
+# -- Chapter 1: the data and the parameters of a run ------------------------------------------
+__all__ += ["scatter_features", "parameter_paths"]
+
+
+def scatter_features(X, y, *, names=None, target="$y$", title=None, ncols=3,
+                     panel_size=(3.4, 3.0)):
+    r"""Small multiples of the target against each feature: one panel per column of ``X``.
+
+    A first look at a regression data set: the slope of each cloud hints at the weight of
+    that feature, and its vertical spread at what the other features (and noise) add.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d)
+        Inputs, one sample per row.
+    y : array_like, shape (n,)
+        Targets.
+    names : sequence of str, optional
+        Axis label of each feature; default :math:`x_1, \dots, x_d`.
+    target : str, default "$y$"
+        Label of the vertical axis.
+    title : str, optional
+        Title above all panels.
+    ncols : int, default 3
+    panel_size : (float, float), default (3.4, 3.0)
+        Width and height of one panel in inches.
+
+    Returns
+    -------
+    matplotlib Figure
+
+    Raises
+    ------
+    ValueError
+        If ``X`` is not 2-D, ``y`` does not have one entry per row of ``X``, or ``names``
+        does not have one entry per feature.
+
+    Examples
+    --------
+    >>> from optimlib.data import make_linear_regression
+    >>> X, y = make_linear_regression()
+    >>> len(scatter_features(X, y).axes)
+    2
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if X.ndim != 2 or y.shape != (X.shape[0],):
+        raise ValueError(f"X must have shape (n, d) and y shape (n,); got {X.shape} and {y.shape}")
+    d = X.shape[1]
+    names = [f"$x_{j + 1}$" for j in range(d)] if names is None else list(names)
+    if len(names) != d:
+        raise ValueError(f"names has {len(names)} entries but X has {d} features")
+    fig, axes = gallery(d, ncols, panel_size=panel_size, sharey=True)
+    for j, (ax, name) in enumerate(zip(axes, names)):
+        ax.scatter(X[:, j], y, s=16, color=PALETTE[0], alpha=0.75, edgecolors="none")
+        ax.set_xlabel(name)
+        if j % ncols == 0:
+            ax.set_ylabel(target)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def parameter_paths(thetas, *, targets=None, names=None, ax=None, xlabel="iteration $t$",
+                    ylabel="parameter value", title=None,
+                    target_label=r"minimizer $\theta^\star$ (dotted)"):
+    r"""Plot each coordinate of an optimization path against the iteration.
+
+    With ``targets`` (e.g. the closed-form minimizer), each coordinate also gets a dotted
+    horizontal line in its own colour at the value it should reach, so the distance still to
+    go reads directly off the figure.
+
+    Parameters
+    ----------
+    thetas : array_like, shape (k + 1, d)
+        :math:`\theta_0, \dots, \theta_k`, e.g. :attr:`optimlib.train.Trajectory.thetas`.
+    targets : array_like, shape (d,), optional
+        Values to mark with dotted lines.
+    names : sequence of str, optional
+        Legend label of each coordinate; default :math:`\theta_1, \dots, \theta_d`.
+    ax : matplotlib Axes, optional
+    xlabel, ylabel, title : str
+    target_label : str
+        Legend entry for the dotted lines.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    ValueError
+        If ``thetas`` is not 2-D, or ``targets`` or ``names`` do not have one entry per
+        coordinate.
+
+    Examples
+    --------
+    >>> ax = parameter_paths([[0.0, 0.0], [0.5, 1.0]], targets=[1.0, 2.0])
+    >>> len(ax.get_lines())        # two paths, two targets, one legend proxy
+    5
+    """
+    ax = _axes(ax)
+    thetas = np.asarray(thetas, dtype=float)
+    if thetas.ndim != 2:
+        raise ValueError(f"thetas must have shape (k + 1, d), got {thetas.shape}")
+    d = thetas.shape[1]
+    names = [rf"$\theta_{j + 1}$" for j in range(d)] if names is None else list(names)
+    if len(names) != d:
+        raise ValueError(f"names has {len(names)} entries but thetas has {d} coordinates")
+    if targets is not None:
+        targets = np.asarray(targets, dtype=float)
+        if targets.shape != (d,):
+            raise ValueError(f"targets must have shape ({d},), got {targets.shape}")
+    steps = np.arange(thetas.shape[0])
+    for j, name in enumerate(names):
+        color, style = PALETTE[j % len(PALETTE)], LINESTYLES[j % len(LINESTYLES)]
+        ax.plot(steps, thetas[:, j], color=color, linestyle=style, label=name)
+        if targets is not None:
+            ax.axhline(targets[j], color=color, linestyle=":", linewidth=1.2)
+    if targets is not None:
+        ax.plot([], [], color="gray", linestyle=":", linewidth=1.2, label=target_label)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend()
+    return ax
