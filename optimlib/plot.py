@@ -322,7 +322,8 @@ def parameter_paths(thetas, *, targets=None, names=None, ax=None, xlabel="iterat
 
     Examples
     --------
-    >>> ax = parameter_paths([[0.0, 0.0], [0.5, 1.0]], targets=[1.0, 2.0])
+    >>> _, ax = plt.subplots()
+    >>> ax = parameter_paths([[0.0, 0.0], [0.5, 1.0]], targets=[1.0, 2.0], ax=ax)
     >>> len(ax.get_lines())        # two paths, two targets, one legend proxy
     5
     """
@@ -346,6 +347,74 @@ def parameter_paths(thetas, *, targets=None, names=None, ax=None, xlabel="iterat
             ax.axhline(targets[j], color=color, linestyle=":", linewidth=1.2)
     if targets is not None:
         ax.plot([], [], color="gray", linestyle=":", linewidth=1.2, label=target_label)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend()
+    return ax
+
+
+__all__ += ["finite_difference_errors"]
+
+
+def finite_difference_errors(steps, errors, *, optimal=None, ax=None, title=None,
+                             xlabel=r"step $\varepsilon$", ylabel="relative error"):
+    r"""Error of finite-difference derivatives against the step, on log-log axes.
+
+    Truncation error falls with the step (like :math:`\varepsilon` for a forward
+    difference, :math:`\varepsilon^2` for a central one) while rounding error grows like
+    :math:`u/\varepsilon`; on log-log axes the sum is a V or U whose bottom is the best step.
+
+    Parameters
+    ----------
+    steps : array_like, shape (m,)
+        The steps :math:`\varepsilon > 0`.
+    errors : dict of str -> array_like, shape (m,)
+        One curve per rule (legend label -> error at each step). Zero errors are drawn at
+        the smallest positive float so that they stay on a log axis.
+    optimal : dict of str -> float, optional
+        A step to mark with a vertical dotted line in the colour of the curve with the same
+        label (e.g. the best step predicted by theory).
+    ax : matplotlib Axes, optional
+    title, xlabel, ylabel : str
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    ValueError
+        If a curve does not have one entry per step, or ``optimal`` names a curve that
+        ``errors`` does not have.
+
+    Examples
+    --------
+    >>> eps = np.logspace(-12, -1, 12)
+    >>> exact = np.cos(1.0)
+    >>> forward = np.abs((np.sin(1.0 + eps) - np.sin(1.0)) / eps - exact)
+    >>> _, ax = plt.subplots()
+    >>> ax = finite_difference_errors(eps, {"forward": forward}, optimal={"forward": 1e-8}, ax=ax)
+    >>> ax.get_xscale(), ax.get_yscale()
+    ('log', 'log')
+    """
+    ax = _axes(ax)
+    steps = np.asarray(steps, dtype=float)
+    optimal = {} if optimal is None else dict(optimal)
+    unknown = set(optimal) - set(errors)
+    if unknown:
+        raise ValueError(f"optimal names curves that errors does not have: {sorted(unknown)}")
+    for label, error in errors.items():
+        error = np.asarray(error, dtype=float)
+        if error.shape != steps.shape:
+            raise ValueError(f"errors[{label!r}] has shape {error.shape}, steps {steps.shape}")
+        (line,) = ax.plot(steps, np.maximum(error, np.finfo(float).tiny), marker="o",
+                          markersize=2.5, label=label)
+        if label in optimal:
+            ax.axvline(optimal[label], color=line.get_color(), linestyle=":", linewidth=1.2)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:

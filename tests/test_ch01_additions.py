@@ -80,3 +80,29 @@ def test_parameter_paths_without_targets_has_no_dotted_lines():
 def test_parameter_paths_rejects_bad_input(kwargs, message):
     with pytest.raises(ValueError, match=message):
         plot.parameter_paths(**kwargs)
+
+
+def test_finite_difference_errors_draws_curves_and_optimal_steps():
+    steps = np.logspace(-10, -1, 10)
+    errors = {"forward": steps, "central": np.zeros_like(steps)}
+    _, ax = plt.subplots()
+    plot.finite_difference_errors(steps, errors, optimal={"central": 1e-5}, ax=ax, title="fd")
+    lines = ax.get_lines()
+    curves = [line for line in lines if line.get_label() in errors]
+    assert len(curves) == 2
+    np.testing.assert_array_equal(curves[0].get_ydata(), steps)
+    # exact zeros are kept on the log axis
+    assert np.all(curves[1].get_ydata() > 0)
+    verticals = [line for line in lines if line.get_label() not in errors]
+    assert len(verticals) == 1 and verticals[0].get_xdata()[0] == 1e-5
+    assert verticals[0].get_color() == curves[1].get_color()
+    assert (ax.get_xscale(), ax.get_yscale(), ax.get_title()) == ("log", "log", "fd")
+
+
+@pytest.mark.parametrize("errors, optimal, message", [
+    ({"forward": np.ones(3)}, None, "shape"),
+    ({"forward": np.ones(4)}, {"central": 1e-5}, "central"),
+])
+def test_finite_difference_errors_rejects_bad_input(errors, optimal, message):
+    with pytest.raises(ValueError, match=message):
+        plot.finite_difference_errors(np.ones(4), errors, optimal=optimal)

@@ -1,0 +1,125 @@
+"""The book's contract with readers, students and instructors, checked on every chapter.
+
+nbval checks that each notebook's outputs are what its code produces; these tests check the
+structure that DESIGN.md and CONVENTIONS.md promise: every chapter is in the table of contents,
+has learning objectives, a summary, references and at least five exercises each with a
+solution, marks solution code for the student edition, numbers and captions its figures, and
+pairs each interactive widget with an output nbval does not compare.
+"""
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
+
+
+def load(path):
+    return json.loads(path.read_text())
+
+
+def source(cell):
+    return "".join(cell["source"])
+
+
+def toc_files():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    return [chapter["file"] for part in toc["parts"] for chapter in part["chapters"]]
+
+
+def test_there_are_chapters():
+    assert len(CHAPTERS) >= 3
+
+
+def test_every_chapter_is_in_the_table_of_contents_and_vice_versa():
+    listed = {f for f in toc_files() if f.startswith("chapters/")}
+    present = {f"chapters/{p.stem}" for p in CHAPTERS}
+    assert listed == present
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+class TestChapter:
+    def test_title_objectives_summary_references(self, path):
+        cells = load(path)["cells"]
+        first = source(cells[0])
+        assert cells[0]["cell_type"] == "markdown" and first.startswith("# ")
+        assert "Learning objectives" in first
+        headings = [line for c in cells if c["cell_type"] == "markdown"
+                    for line in source(c).splitlines() if line.startswith("#")]
+        assert sum(h.startswith("# ") for h in headings) == 1, "exactly one title"
+        for section in ("## Summary", "## Exercises", "## References"):
+            assert section in headings, f"missing section {section!r}"
+
+    def test_no_heading_level_is_skipped(self, path):
+        levels = [len(m.group(1)) for c in load(path)["cells"] if c["cell_type"] == "markdown"
+                  for m in re.finditer(r"^(#+) ", source(c), flags=re.M)]
+        assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
+
+    def test_at_least_five_exercises_each_with_a_collapsed_solution(self, path):
+        text = "\n".join(source(c) for c in load(path)["cells"] if c["cell_type"] == "markdown")
+        exercises = re.findall(r"```\{exercise\}[^\n]*\n:label: (\S+)", text)
+        solutions = re.findall(r"```\{solution-start\} (\S+)\n:class: dropdown", text)
+        assert len(exercises) >= 5, exercises
+        assert len(set(exercises)) == len(exercises), "duplicate exercise labels"
+        assert sorted(solutions) == sorted(exercises), "every exercise needs exactly one solution"
+        assert text.count("```{solution-start}") == text.count("```{solution-end}")
+
+    def test_solution_code_is_marked_for_the_student_edition(self, path):
+        cells = load(path)["cells"]
+        inside = False
+        marked = 0
+        for cell in cells:
+            text = source(cell)
+            if cell["cell_type"] == "markdown":
+                if "```{solution-start}" in text:
+                    inside = True
+                if "```{solution-end}" in text:
+                    inside = False
+                continue
+            begins, ends = text.count("### BEGIN SOLUTION"), text.count("### END SOLUTION")
+            assert begins == ends, f"unbalanced solution markers in:\n{text}"
+            if begins:
+                assert inside, f"solution code outside a solution block:\n{text}"
+                marked += 1
+        assert marked >= 2, "at least two coding exercises with marked solutions"
+
+    def test_code_cells_ran_without_errors(self, path):
+        for cell in load(path)["cells"]:
+            if cell["cell_type"] == "code" and source(cell).strip():
+                assert cell["execution_count"] is not None, f"cell never ran:\n{source(cell)}"
+                assert not [o for o in cell["outputs"] if o["output_type"] == "error"]
+
+    def test_at_least_three_numbered_captioned_figures(self, path):
+        figures = [c["metadata"]["mystnb"]["figure"] for c in load(path)["cells"]
+                   if c["cell_type"] == "code" and "figure" in c["metadata"].get("mystnb", {})]
+        assert len(figures) >= 3
+        for figure in figures:
+            assert figure.get("name", "").startswith("fig-") and figure.get("caption")
+
+    def test_widgets_exist_and_their_live_output_is_not_compared(self, path):
+        shown = [c for c in load(path)["cells"] if c["cell_type"] == "code"
+                 and any("application/vnd.jupyter.widget-view+json" in o.get("data", {})
+                         for o in c["outputs"])]
+        assert shown, "each chapter has at least one interactive widget"
+        for cell in shown:
+            assert "nbval-ignore-output" in cell["metadata"].get("tags", []), source(cell)
+
+    def test_no_chapter_bibliography_or_footnote_citations(self, path):
+        text = "\n".join(source(c) for c in load(path)["cells"])
+        assert "{bibliography}" not in text and "{footcite" not in text
+        assert re.search(r"\{cite:[tp]\}", text), "a chapter cites its sources"
+
+
+def test_repository_url_is_written_in_exactly_one_place():
+    url = re.search(r"url: &repository_url (\S+)", (ROOT / "_config.yml").read_text()).group(1)
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout.split()
+    places = [f for f in tracked if (ROOT / f).is_file()
+              and url in (ROOT / f).read_text(errors="ignore")]
+    assert places == ["_config.yml"]
+    assert (ROOT / "_config.yml").read_text().count(url) == 1
