@@ -1,0 +1,455 @@
+r"""Learning-rate schedules, with ``torch.optim.lr_scheduler``'s names, arguments and semantics.
+
+Each schedule is first a plain function giving the rate at step :math:`t` (for plots and
+for reading), and then a scheduler class that applies it to an optimizer:
+
+>>> import numpy as np
+>>> from optimlib.optim import SGD
+>>> opt = SGD([np.zeros(2)], lr=0.1)
+>>> sched = StepLR(opt, step_size=2, gamma=0.5)    # applies the step-0 rate at once
+>>> rates = []
+>>> for epoch in range(5):
+...     rates.append(opt.lr)
+...     # ... opt.step(grads) for every minibatch of the epoch ...
+...     sched.step()
+>>> rates
+[0.1, 0.1, 0.05, 0.05, 0.025]
+
+As in torch, "step" counts calls of ``sched.step()``: once per epoch for most schedules, once
+per minibatch for :class:`OneCycleLR` (and for warmup with :class:`LinearLR` if you like).
+:class:`ReduceLROnPlateau` is stepped with the monitored metric, ``sched.step(val_loss)``.
+"""
+
+import math
+from bisect import bisect_right
+from dataclasses import dataclass
+
+import numpy as np
+
+from optimlib._validation import check_int, check_real
+
+__all__ = ["step_lr", "multistep_lr", "exponential_lr", "cosine_lr", "linear_lr",
+           "one_cycle_lr", "one_cycle_momentum", "LRScheduler", "StepLR", "MultiStepLR",
+           "ExponentialLR", "CosineAnnealingLR", "LinearLR", "OneCycleLR",
+           "ReduceLROnPlateau", "RangeTestResult", "lr_range_test"]
+
+
+# -- the formulas ------------------------------------------------------------------------------
+def step_lr(t, base_lr, step_size, gamma=0.1):
+    r""":math:`\eta_t = \eta_0\,\gamma^{\lfloor t / s \rfloor}`: multiply by ``gamma`` every ``step_size`` steps."""
+    return base_lr * gamma ** (t // step_size)
+
+
+def multistep_lr(t, base_lr, milestones, gamma=0.1):
+    r""":math:`\eta_t = \eta_0\,\gamma^{k}` with :math:`k` the number of milestones :math:`\le t`."""
+    return base_lr * gamma ** bisect_right(sorted(milestones), t)
+
+
+def exponential_lr(t, base_lr, gamma):
+    r""":math:`\eta_t = \eta_0\,\gamma^t`."""
+    return base_lr * gamma**t
+
+
+def cosine_lr(t, base_lr, T_max, eta_min=0.0):
+    r"""Cosine annealing, :math:`\eta_t = \eta_{\min} + \tfrac12(\eta_0 - \eta_{\min})(1 + \cos(\pi t / T_{\max}))`.
+
+    Loshchilov and Hutter (2017), SGDR, equation (5) without restarts.
+    """
+    return eta_min + (base_lr - eta_min) * (1 + math.cos(math.pi * t / T_max)) / 2
+
+
+def linear_lr(t, base_lr, start_factor=1 / 3, end_factor=1.0, total_iters=5):
+    r"""Linear ramp of the factor from ``start_factor`` to ``end_factor`` over ``total_iters``
+    steps, then constant: :math:`\eta_t = \eta_0\,(f_s + (f_e - f_s)\min(t, T)/T)`. With
+    ``start_factor < 1 = end_factor`` this is linear warmup (Goyal et al. 2017)."""
+    return base_lr * (start_factor + (end_factor - start_factor) * min(t, total_iters) / total_iters)
+
+
+def _anneal(start, end, fraction, strategy):
+    if strategy == "cos":
+        return end + (start - end) / 2 * (math.cos(math.pi * fraction) + 1)
+    return start + (end - start) * fraction
+
+
+def _one_cycle_phases(total_steps, pct_start, three_phase):
+    """(end_step, lr_from, lr_to, momentum_from, momentum_to) of each phase, as in torch.
+
+    Rates are named "initial", "max", "min"; momenta "max", "base".
+    """
+    if three_phase:
+        return [(float(pct_start * total_steps) - 1, "initial", "max", "max", "base"),
+                (float(2 * pct_start * total_steps) - 2, "max", "initial", "base", "max"),
+                (total_steps - 1, "initial", "min", "max", "max")]
+    return [(float(pct_start * total_steps) - 1, "initial", "max", "max", "base"),
+            (total_steps - 1, "max", "min", "base", "max")]
+
+
+def _one_cycle(t, total_steps, pct_start, three_phase, strategy, values, index):
+    start_step = 0.0
+    phases = _one_cycle_phases(total_steps, pct_start, three_phase)
+    for i, phase in enumerate(phases):
+        end_step = phase[0]
+        if t <= end_step or i == len(phases) - 1:
+            fraction = (t - start_step) / (end_step - start_step)
+            return _anneal(values[phase[index]], values[phase[index + 1]], fraction, strategy)
+        start_step = end_step
+
+
+def one_cycle_lr(t, max_lr, total_steps, pct_start=0.3, anneal_strategy="cos",
+                 div_factor=25.0, final_div_factor=1e4, three_phase=False):
+    r"""The one-cycle rate (Smith and Topin 2019): warm up from ``max_lr / div_factor`` to
+    ``max_lr`` during the first ``pct_start`` of the steps, then anneal to
+    ``max_lr / (div_factor * final_div_factor)``."""
+    initial = max_lr / div_factor
+    values = {"initial": initial, "max": max_lr, "min": initial / final_div_factor}
+    return _one_cycle(t, total_steps, pct_start, three_phase, anneal_strategy, values, 1)
+
+
+def one_cycle_momentum(t, total_steps, pct_start=0.3, anneal_strategy="cos",
+                       base_momentum=0.85, max_momentum=0.95, three_phase=False):
+    """The momentum (or Adam's beta1) that one-cycle pairs with :func:`one_cycle_lr`: it
+    falls while the rate rises and rises while the rate falls."""
+    values = {"base": base_momentum, "max": max_momentum}
+    return _one_cycle(t, total_steps, pct_start, three_phase, anneal_strategy, values, 3)
+
+
+# -- applying them to an optimizer -----------------------------------------------------------
+class LRScheduler:
+    """Base class: set ``optimizer.lr`` to :meth:`lr_at` of the step count.
+
+    Constructing a scheduler applies the rate of step 0 (and remembers the optimizer's
+    current ``lr`` as ``base_lr``); each :meth:`step` advances one step.
+
+    Parameters
+    ----------
+    optimizer : optimlib.optim.Optimizer
+    last_epoch : int, default -1
+        Index of the last step taken; ``-1`` starts fresh. To continue a schedule with
+        ``last_epoch >= 0`` the optimizer must carry ``initial_lr`` (set by an earlier
+        scheduler), as in torch; prefer :meth:`state_dict` / :meth:`load_state_dict`.
+    """
+
+    def __init__(self, optimizer, last_epoch=-1):
+        if not hasattr(optimizer, "lr"):
+            raise ValueError(f"{type(optimizer).__name__} has no lr attribute to schedule")
+        self.optimizer = optimizer
+        self.last_epoch = check_int("last_epoch", last_epoch, low=-1)
+        if last_epoch == -1:
+            optimizer.initial_lr = optimizer.lr
+        elif not hasattr(optimizer, "initial_lr"):
+            raise ValueError("last_epoch >= 0 needs optimizer.initial_lr (the schedule's base lr)")
+        self.base_lr = optimizer.initial_lr
+        self.step()
+
+    def lr_at(self, t):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def step(self):
+        """Advance one step and set the optimizer's learning rate."""
+        self.last_epoch += 1
+        self.optimizer.lr = self.lr_at(self.last_epoch)
+
+    def get_last_lr(self):
+        """The rate set by the last :meth:`step`, as a one-element list (torch's format)."""
+        return [self.optimizer.lr]
+
+    def state_dict(self):
+        return {key: value for key, value in vars(self).items() if key != "optimizer"}
+
+    def load_state_dict(self, state_dict):
+        vars(self).update(state_dict)
+
+
+class StepLR(LRScheduler):
+    """Decay by ``gamma`` every ``step_size`` steps; see :func:`step_lr`."""
+
+    def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
+        self.step_size = check_int("step_size", step_size, low=1)
+        self.gamma = check_real("gamma", gamma, low=0)
+        super().__init__(optimizer, last_epoch)
+
+    def lr_at(self, t):
+        return step_lr(t, self.base_lr, self.step_size, self.gamma)
+
+
+class MultiStepLR(LRScheduler):
+    """Decay by ``gamma`` at each of the ``milestones``; see :func:`multistep_lr`."""
+
+    def __init__(self, optimizer, milestones, gamma=0.1, last_epoch=-1):
+        milestones = [check_int("milestones[i]", m, low=0) for m in milestones]
+        if milestones != sorted(milestones):
+            raise ValueError(f"milestones must be increasing, got {milestones}")
+        self.milestones = milestones
+        self.gamma = check_real("gamma", gamma, low=0)
+        super().__init__(optimizer, last_epoch)
+
+    def lr_at(self, t):
+        return multistep_lr(t, self.base_lr, self.milestones, self.gamma)
+
+
+class ExponentialLR(LRScheduler):
+    """Multiply the rate by ``gamma`` every step; see :func:`exponential_lr`."""
+
+    def __init__(self, optimizer, gamma, last_epoch=-1):
+        self.gamma = check_real("gamma", gamma, low=0)
+        super().__init__(optimizer, last_epoch)
+
+    def lr_at(self, t):
+        return exponential_lr(t, self.base_lr, self.gamma)
+
+
+class CosineAnnealingLR(LRScheduler):
+    """Half a cosine from the base rate down to ``eta_min`` in ``T_max`` steps; see :func:`cosine_lr`."""
+
+    def __init__(self, optimizer, T_max, eta_min=0.0, last_epoch=-1):
+        self.T_max = check_int("T_max", T_max, low=1)
+        self.eta_min = check_real("eta_min", eta_min, low=0)
+        super().__init__(optimizer, last_epoch)
+
+    def lr_at(self, t):
+        return cosine_lr(t, self.base_lr, self.T_max, self.eta_min)
+
+
+class LinearLR(LRScheduler):
+    """Linear change of the factor over ``total_iters`` steps (warmup); see :func:`linear_lr`."""
+
+    def __init__(self, optimizer, start_factor=1 / 3, end_factor=1.0, total_iters=5,
+                 last_epoch=-1):
+        self.start_factor = check_real("start_factor", start_factor, low=0, high=1,
+                                       low_open=True)
+        self.end_factor = check_real("end_factor", end_factor, low=0, high=1)
+        self.total_iters = check_int("total_iters", total_iters, low=1)
+        super().__init__(optimizer, last_epoch)
+
+    def lr_at(self, t):
+        return linear_lr(t, self.base_lr, self.start_factor, self.end_factor, self.total_iters)
+
+
+class OneCycleLR(LRScheduler):
+    """The one-cycle policy: rate up then down, momentum (or Adam's beta1) down then up.
+
+    Stepped once per minibatch, ``total_steps`` times (or ``epochs * steps_per_epoch``).
+    The optimizer's own ``lr`` is ignored: the cycle is defined by ``max_lr``. See
+    :func:`one_cycle_lr` and :func:`one_cycle_momentum`.
+
+    References
+    ----------
+    Smith and Topin (2019). Super-convergence: very fast training of neural networks using
+    large learning rates. PyTorch documentation, ``torch.optim.lr_scheduler.OneCycleLR``.
+    """
+
+    def __init__(self, optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None,
+                 pct_start=0.3, anneal_strategy="cos", cycle_momentum=True, base_momentum=0.85,
+                 max_momentum=0.95, div_factor=25.0, final_div_factor=1e4, three_phase=False,
+                 last_epoch=-1):
+        if total_steps is None:
+            if epochs is None or steps_per_epoch is None:
+                raise ValueError("give total_steps, or both epochs and steps_per_epoch")
+            total_steps = check_int("epochs", epochs, low=1) * check_int(
+                "steps_per_epoch", steps_per_epoch, low=1)
+        self.total_steps = check_int("total_steps", total_steps, low=1)
+        self.max_lr = check_real("max_lr", max_lr, low=0, low_open=True)
+        self.pct_start = check_real("pct_start", pct_start, low=0, high=1)
+        if anneal_strategy not in ("cos", "linear"):
+            raise ValueError(f"anneal_strategy must be 'cos' or 'linear', got {anneal_strategy!r}")
+        self.anneal_strategy = anneal_strategy
+        self.div_factor = check_real("div_factor", div_factor, low=0, low_open=True)
+        self.final_div_factor = check_real("final_div_factor", final_div_factor, low=0,
+                                           low_open=True)
+        self.three_phase = bool(three_phase)
+        self.cycle_momentum = bool(cycle_momentum)
+        self.base_momentum = check_real("base_momentum", base_momentum, low=0)
+        self.max_momentum = check_real("max_momentum", max_momentum, low=0)
+        if self.cycle_momentum and not (hasattr(optimizer, "momentum") or hasattr(optimizer, "betas")):
+            raise ValueError(f"{type(optimizer).__name__} has neither momentum nor betas to "
+                             "cycle; pass cycle_momentum=False")
+        if last_epoch == -1:
+            optimizer.lr = self.max_lr / self.div_factor
+        super().__init__(optimizer, last_epoch)
+
+    def lr_at(self, t):
+        if t > self.total_steps:
+            raise ValueError(f"Tried to step {t} times; OneCycleLR was set up for "
+                             f"total_steps={self.total_steps}")
+        return one_cycle_lr(t, self.max_lr, self.total_steps, self.pct_start,
+                            self.anneal_strategy, self.div_factor, self.final_div_factor,
+                            self.three_phase)
+
+    def step(self):
+        super().step()
+        if self.cycle_momentum:
+            momentum = one_cycle_momentum(self.last_epoch, self.total_steps, self.pct_start,
+                                          self.anneal_strategy, self.base_momentum,
+                                          self.max_momentum, self.three_phase)
+            if hasattr(self.optimizer, "betas"):
+                self.optimizer.betas = (momentum, self.optimizer.betas[1])
+            else:
+                self.optimizer.momentum = momentum
+
+
+class ReduceLROnPlateau:
+    """Divide the rate by ``1/factor`` when a metric has stopped improving for ``patience`` steps.
+
+    ``step(metric)`` after each evaluation. An improvement is a value below
+    ``best * (1 - threshold)`` (``mode="min"``, ``threshold_mode="rel"``), below
+    ``best - threshold`` (``"abs"``), or the mirror images for ``mode="max"``. After a
+    reduction, ``cooldown`` steps pass before bad steps are counted again; the rate never
+    goes below ``min_lr``, and changes smaller than ``eps`` are skipped.
+
+    Parameters
+    ----------
+    optimizer : optimlib.optim.Optimizer
+    mode : {"min", "max"}, default "min"
+    factor : float, default 0.1
+        In (0, 1).
+    patience : int, default 10
+    threshold : float, default 1e-4
+    threshold_mode : {"rel", "abs"}, default "rel"
+    cooldown : int, default 0
+    min_lr : float, default 0
+    eps : float, default 1e-8
+
+    References
+    ----------
+    PyTorch documentation, ``torch.optim.lr_scheduler.ReduceLROnPlateau``.
+    """
+
+    def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4,
+                 threshold_mode="rel", cooldown=0, min_lr=0.0, eps=1e-8):
+        if mode not in ("min", "max"):
+            raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
+        if threshold_mode not in ("rel", "abs"):
+            raise ValueError(f"threshold_mode must be 'rel' or 'abs', got {threshold_mode!r}")
+        self.optimizer = optimizer
+        self.mode, self.threshold_mode = mode, threshold_mode
+        self.factor = check_real("factor", factor, low=0, high=1, high_open=True)
+        self.patience = check_int("patience", patience, low=0)
+        self.threshold = check_real("threshold", threshold, low=0)
+        self.cooldown = check_int("cooldown", cooldown, low=0)
+        self.min_lr = check_real("min_lr", min_lr, low=0)
+        self.eps = check_real("eps", eps, low=0)
+        self.best = math.inf if mode == "min" else -math.inf
+        self.num_bad_epochs = 0
+        self.cooldown_counter = 0
+        self.last_epoch = 0
+
+    def is_better(self, value, best):
+        if self.mode == "min":
+            bar = best * (1 - self.threshold) if self.threshold_mode == "rel" else best - self.threshold
+            return value < bar
+        bar = best * (1 + self.threshold) if self.threshold_mode == "rel" else best + self.threshold
+        return value > bar
+
+    def step(self, metric):
+        """Record ``metric`` (e.g. the validation loss) and reduce the rate if it has plateaued."""
+        value = check_real("metric", metric)
+        self.last_epoch += 1
+        if self.is_better(value, self.best):
+            self.best, self.num_bad_epochs = value, 0
+        else:
+            self.num_bad_epochs += 1
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.num_bad_epochs = 0
+        if self.num_bad_epochs > self.patience:
+            new_lr = max(self.optimizer.lr * self.factor, self.min_lr)
+            if self.optimizer.lr - new_lr > self.eps:
+                self.optimizer.lr = new_lr
+            self.cooldown_counter = self.cooldown
+            self.num_bad_epochs = 0
+
+    def get_last_lr(self):
+        return [self.optimizer.lr]
+
+    def state_dict(self):
+        return {key: value for key, value in vars(self).items() if key != "optimizer"}
+
+    def load_state_dict(self, state_dict):
+        vars(self).update(state_dict)
+
+
+# -- the learning-rate range test --------------------------------------------------------------
+@dataclass
+class RangeTestResult:
+    """What :func:`lr_range_test` measured.
+
+    Attributes
+    ----------
+    lrs, losses, smoothed : ndarray
+        The rate of each step, the loss it gave, and the bias-corrected exponential average.
+    steepest_lr : float
+        Rate where the smoothed loss fell fastest per unit of :math:`\\log\\eta`.
+    min_loss_lr : float
+        Rate at the lowest smoothed loss; one tenth of it is a common, safer choice.
+    """
+
+    lrs: np.ndarray
+    losses: np.ndarray
+    smoothed: np.ndarray
+    steepest_lr: float
+    min_loss_lr: float
+
+
+def lr_range_test(loss_and_grads, params, optimizer_cls, *, lr_min=1e-6, lr_max=1.0,
+                  steps=100, smoothing=0.98, stop_factor=4.0, **hyperparameters):
+    r"""Smith's learning-rate range test: train briefly while the rate grows exponentially.
+
+    At step :math:`k` the rate is :math:`\eta_k = \eta_{\min}(\eta_{\max}/\eta_{\min})^{k/(K-1)}`.
+    The loss first barely moves (rate too small), then falls (useful rates), then blows up
+    (too large). The test stops early once the smoothed loss exceeds ``stop_factor`` times its
+    best value. The parameters are restored afterwards.
+
+    Parameters
+    ----------
+    loss_and_grads : callable
+        ``loss_and_grads() -> (loss, grads)`` evaluated at the current parameters (on the
+        next minibatch, if training stochastically).
+    params : dict or list of ndarray
+        The arrays the optimizer updates (restored at the end).
+    optimizer_cls : optimizer class
+    lr_min, lr_max : float
+        Range of rates, ``0 < lr_min < lr_max``.
+    steps : int, default 100
+    smoothing : float, default 0.98
+        Weight of the exponential moving average of the loss, in [0, 1).
+    stop_factor : float, default 4
+    **hyperparameters
+        Passed to the optimizer.
+
+    Returns
+    -------
+    RangeTestResult
+
+    References
+    ----------
+    Smith (2017). Cyclical learning rates for training neural networks. WACV, Section 3.3.
+    """
+    lr_min = check_real("lr_min", lr_min, low=0, low_open=True)
+    lr_max = check_real("lr_max", lr_max, low=lr_min, low_open=True)
+    steps = check_int("steps", steps, low=2)
+    smoothing = check_real("smoothing", smoothing, low=0, high=1, high_open=True)
+    stop_factor = check_real("stop_factor", stop_factor, low=1)
+    optimizer = optimizer_cls(params, lr=lr_min, **hyperparameters)
+    saved = [p.copy() for p in optimizer.params]
+    lrs, losses, smoothed = [], [], []
+    average, best = 0.0, math.inf
+    try:
+        for k, lr in enumerate(lr_min * (lr_max / lr_min) ** (np.arange(steps) / (steps - 1))):
+            optimizer.lr = float(lr)
+            loss, grads = loss_and_grads()
+            loss = float(loss)
+            average = smoothing * average + (1 - smoothing) * loss
+            value = average / (1 - smoothing ** (k + 1))      # bias-corrected, as in Adam
+            lrs.append(float(lr)); losses.append(loss); smoothed.append(value)
+            if not math.isfinite(value) or value > stop_factor * best:
+                break
+            best = min(best, value)
+            optimizer.step(grads)
+    finally:
+        for param, original in zip(optimizer.params, saved):
+            param[...] = original
+    lrs, losses, smoothed = np.array(lrs), np.array(losses), np.array(smoothed)
+    finite = np.isfinite(smoothed)
+    slope = np.gradient(smoothed[finite], np.log(lrs[finite])) if finite.sum() > 1 else np.zeros(1)
+    return RangeTestResult(lrs, losses, smoothed, steepest_lr=float(lrs[finite][np.argmin(slope)]),
+                           min_loss_lr=float(lrs[finite][np.argmin(smoothed[finite])]))
