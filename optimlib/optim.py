@@ -109,6 +109,17 @@ class Optimizer:
         self.param_names, self.params, self._params_is_dict = _as_named_arrays(params)
         self.state = [{} for _ in self.params]
         self.step_count = 0
+        self._scratch = {}
+
+    def _temporary(self, like, index=0):
+        """A scratch array shaped like ``like`` (one block), reused across blocks and steps so
+        that an update rule can write intermediate results with ``out=`` instead of allocating."""
+        if like.size > BLOCK_SIZE:                 # a large non-contiguous array, passed whole
+            return np.empty_like(like)
+        key = (like.dtype, index)
+        if key not in self._scratch:
+            self._scratch[key] = np.empty(BLOCK_SIZE, dtype=like.dtype)
+        return self._scratch[key][:like.size].reshape(like.shape)
 
     # -- the public step -------------------------------------------------------------
     def step(self, grads):
@@ -348,12 +359,15 @@ class SGD(Optimizer):
         if self.momentum != 0:
             buffer = state["momentum_buffer"]
             if self.step_count == 1:
-                buffer[...] = grad
+                buffer[...] = grad                                   # b_1 = g_1
             else:
-                buffer *= self.momentum
-                buffer += (1 - self.dampening) * grad
+                buffer *= self.momentum                              # b_t = mu b_{t-1}
+                if self.dampening == 0:
+                    buffer += grad                                   #       + g_t
+                else:
+                    buffer += (1 - self.dampening) * grad            #       + (1 - tau) g_t
             grad = grad + self.momentum * buffer if self.nesterov else buffer
-        param -= self.lr * grad
+        param -= np.multiply(grad, self.lr, out=self._temporary(param))
 
 
 class Adagrad(Optimizer):
@@ -623,15 +637,22 @@ class Adam(Optimizer):
         self._decay_weights(param)                        # AdamW only
         grad = self._gradient(param, grad)                # Adam's L2 term, if any
         exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-        exp_avg *= beta1
-        exp_avg += (1 - beta1) * grad                     # m_t
-        exp_avg_sq *= beta2
-        exp_avg_sq += (1 - beta2) * grad * grad           # v_t
+        scratch = self._temporary(param)
+        exp_avg *= beta1                                  # m_t = b1 m_{t-1} + (1 - b1) g_t
+        exp_avg += np.multiply(grad, 1 - beta1, out=scratch)
+        exp_avg_sq *= beta2                               # v_t = b2 v_{t-1} + (1 - b2) g_t^2
+        np.multiply(grad, grad, out=scratch)
+        scratch *= 1 - beta2
+        exp_avg_sq += scratch
         if self.amsgrad:
             np.maximum(state["max_exp_avg_sq"], exp_avg_sq, out=state["max_exp_avg_sq"])
             exp_avg_sq = state["max_exp_avg_sq"]
-        denominator = np.sqrt(exp_avg_sq) / self._sqrt_bias_correction2 + self.eps  # sqrt(v^)+eps
-        param -= (self.lr / self._bias_correction1) * exp_avg / denominator          # m^ / (...)
+        denominator = np.sqrt(exp_avg_sq, out=scratch)    # sqrt(v^_t) + eps, as
+        denominator /= self._sqrt_bias_correction2        # sqrt(v_t) / sqrt(1 - b2^t) + eps
+        denominator += self.eps
+        step = np.divide(exp_avg, denominator, out=scratch)
+        step *= self.lr / self._bias_correction1          # lr * m^_t / (sqrt(v^_t) + eps)
+        param -= step
 
 
 class AdamW(Adam):
