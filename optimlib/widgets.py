@@ -16,9 +16,11 @@ import numpy as np
 
 from optimlib import plot
 from optimlib._validation import check_real
+from optimlib.optim import SGD
 from optimlib.train import minimize
 
-__all__ = ["explorer", "lr_slider", "int_slider", "gd_explorer"]
+__all__ = ["explorer", "lr_slider", "int_slider", "float_slider", "optimizer_explorer",
+           "gd_explorer"]
 
 
 def explorer(draw, **controls):
@@ -60,12 +62,76 @@ def int_slider(value, low, high, description, step=1):
                              description=description, continuous_update=False)
 
 
+def float_slider(value, low, high, description, step=0.01):
+    """A float slider that redraws on release (for momentum, betas, ...)."""
+    return widgets.FloatSlider(value=value, min=low, max=high, step=step,
+                               description=description, readout_format=".3g",
+                               continuous_update=False)
+
+
+def optimizer_explorer(problem, theta0, optimizer=SGD, *, steps=(30, 1, 200), dims=(0, 1),
+                       xlim=None, ylim=None, labels=None, hyperparameters=None, **sliders):
+    r"""Run ``optimizer`` on ``problem`` with a slider for each hyperparameter.
+
+    Left: contour plot with the trajectory; right: :math:`f(\theta_t) - f^\star` on a log
+    scale. For a problem that knows its divergence threshold (a quadratic), the left title
+    shows :math:`2/L` next to :math:`\eta`.
+
+    Parameters
+    ----------
+    problem : optimlib.problems.Problem
+    theta0 : array_like
+    optimizer : optimizer class, default :class:`optimlib.optim.SGD`
+    steps : (value, low, high), default (30, 1, 200)
+        Range of the step-count slider.
+    dims, xlim, ylim, labels
+        As in :func:`optimlib.plot.contour`.
+    hyperparameters : callable, optional
+        Maps the slider values (keyword arguments) to the optimizer's keyword arguments,
+        e.g. ``lambda lr, beta1: dict(lr=lr, betas=(beta1, 0.999))``. Default: passed as is.
+    **sliders : ipywidgets
+        One per hyperparameter, e.g. ``lr=lr_slider(0.1, 1e-3, 1)``,
+        ``momentum=float_slider(0.9, 0, 0.99, "μ")``.
+
+    Returns
+    -------
+    ipywidgets.VBox
+
+    Examples
+    --------
+    In a notebook cell (it draws, so it is not run as a doctest):
+
+    >>> from optimlib.problems import Quadratic
+    >>> optimizer_explorer(Quadratic.with_condition_number(10), [1.0, 1.0],
+    ...                    lr=lr_slider(0.5, 0.01, 2.0),
+    ...                    momentum=float_slider(0.5, 0, 0.99, "μ"))  # doctest: +SKIP
+    """
+    theta0 = np.asarray(theta0, dtype=float)
+    max_stable = getattr(problem, "max_stable_lr", None)
+    to_hyperparameters = hyperparameters or (lambda **values: values)
+
+    def draw(steps, **values):
+        hyper = to_hyperparameters(**values)
+        run = minimize(problem, theta0, optimizer, steps=steps, **hyper)
+        fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+        plot.contour(problem, left, xlim=xlim, ylim=ylim, dims=dims, labels=labels)
+        plot.trajectory(left, run.thetas, dims=dims, color=plot.PALETTE[1])
+        verdict = "diverges" if run.diverged else "converges"
+        settings = ", ".join(f"{name} = {value:.3g}" for name, value in values.items())
+        threshold = f" (2/L = {max_stable:.3g})" if max_stable is not None and "lr" in values else ""
+        left.set_title(f"{settings}{threshold}: {verdict}", fontsize=10)
+        gap = np.maximum(run.suboptimality, np.finfo(float).tiny)
+        plot.loss_curves({optimizer.__name__: gap}, right, ylabel=r"$f(\theta_t) - f^\star$",
+                         title="distance to the optimum")
+
+    return explorer(draw, **sliders, steps=int_slider(*steps, description="steps"))
+
+
 def gd_explorer(problem, theta0, *, lr=(0.1, 1e-3, 3.0), steps=(30, 1, 200), dims=(0, 1),
                 xlim=None, ylim=None, labels=None):
     """Gradient descent on ``problem`` with learning-rate and step-count sliders.
 
-    Left: contour plot with the trajectory; right: :math:`f(\\theta_t) - f^\\star` on a
-    log scale, with the divergence threshold :math:`2/L` shown when the problem knows it.
+    :func:`optimizer_explorer` with plain :class:`~optimlib.optim.SGD` and one slider.
 
     Parameters
     ----------
@@ -80,19 +146,5 @@ def gd_explorer(problem, theta0, *, lr=(0.1, 1e-3, 3.0), steps=(30, 1, 200), dim
     -------
     ipywidgets.VBox
     """
-    theta0 = np.asarray(theta0, dtype=float)
-    max_stable = getattr(problem, "max_stable_lr", None)
-
-    def draw(lr, steps):
-        run = minimize(problem, theta0, steps=steps, lr=lr)
-        fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
-        plot.contour(problem, left, xlim=xlim, ylim=ylim, dims=dims, labels=labels)
-        plot.trajectory(left, run.thetas, dims=dims, color=plot.PALETTE[1])
-        verdict = "diverges" if run.diverged else "converges" if lr > 0 else "stays put"
-        threshold = f" (2/L = {max_stable:.3g})" if max_stable is not None else ""
-        left.set_title(f"η = {lr:.3g}{threshold}: {verdict}")
-        gap = np.maximum(run.suboptimality, np.finfo(float).tiny)
-        plot.loss_curves({"gradient descent": gap}, right,
-                         ylabel=r"$f(\theta_t) - f^\star$", title="distance to the optimum")
-
-    return explorer(draw, lr=lr_slider(*lr), steps=int_slider(*steps, description="steps"))
+    return optimizer_explorer(problem, theta0, SGD, steps=steps, dims=dims, xlim=xlim,
+                              ylim=ylim, labels=labels, lr=lr_slider(*lr))

@@ -92,3 +92,25 @@ def test_gd_explorer_builds_and_sliders_are_validated():
         widgets.lr_slider(5.0, 0.1, 1.0)
     with pytest.raises(ValueError, match="low"):
         widgets.lr_slider(0.5, 0.0, 1.0)
+
+
+def test_optimizer_explorer_passes_mapped_hyperparameters_to_the_optimizer(monkeypatch):
+    from optimlib.optim import Adam
+    seen = []
+    original = widgets.minimize
+
+    def spy(problem, theta0, optimizer, steps, **hyper):
+        seen.append((optimizer, steps, hyper))
+        return original(problem, theta0, optimizer, steps=steps, **hyper)
+
+    monkeypatch.setattr(widgets, "minimize", spy)
+    q = Quadratic.with_condition_number(10.0)
+    box = widgets.optimizer_explorer(
+        q, [1.0, 1.0], Adam, steps=(5, 1, 10),
+        hyperparameters=lambda lr, beta1: dict(lr=lr, betas=(beta1, 0.999)),
+        lr=widgets.lr_slider(0.1, 0.01, 1.0), beta1=widgets.float_slider(0.8, 0.0, 0.99, "β1"))
+    assert [c.description for c in box.children[0].children] == ["η (lr)", "β1", "steps"]
+    assert seen[-1][0] is Adam and seen[-1][1] == 5
+    assert seen[-1][2]["betas"] == (pytest.approx(0.8), 0.999)
+    box.children[0].children[1].value = 0.5
+    assert seen[-1][2]["betas"][0] == pytest.approx(0.5)
