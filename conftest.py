@@ -21,7 +21,7 @@ _wall = {}
 
 
 def _group(item):
-    path = Path(str(item.fspath))
+    path = Path(str(item.fspath))  # may be relative to the current directory
     if path.suffix == ".ipynb":
         return "notebooks (nbval, full mode)"
     if path.name == "test_book.py":
@@ -45,7 +45,8 @@ def pytest_runtest_logreport(report):
     group = _group(report)
     _durations[group] += report.duration
     if group.startswith("notebooks"):
-        _notebooks[Path(str(report.fspath)).relative_to(ROOT).as_posix()] += report.duration
+        path = (Path.cwd() / str(report.fspath)).resolve()
+        _notebooks[path.relative_to(ROOT).as_posix()] += report.duration
 
 
 def pytest_terminal_summary(terminalreporter):
