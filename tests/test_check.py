@@ -56,3 +56,11 @@ def test_check_array(capsys):
     assert "identity: correct." in capsys.readouterr().out
     with pytest.raises(AssertionError, match="transposed"):
         check_array(np.ones((2, 3)), np.ones((3, 2)))
+
+
+def test_rounded_numbers_for_the_prose():
+    from optimlib.book import rounded
+    assert rounded(2 / 3) == 0.666667
+    assert rounded(123456789.0) == 123457000.0
+    assert rounded(np.int64(7)) == 7 and isinstance(rounded(np.int64(7)), int)
+    assert rounded(1.23456789e-10, digits=3) == 1.23e-10
