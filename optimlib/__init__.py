@@ -3,13 +3,20 @@
 One module per idea, each meant to be read:
 
 - :mod:`optimlib.problems`  test objectives with exact gradients and known minimizers
-- :mod:`optimlib.data`      data sets, standardization, minibatches
+- :mod:`optimlib.data`      data sets (synthetic, and the UCI digits shipped in the package),
+  splits, k-fold, standardization, minibatches, augmentation
 - :mod:`optimlib.optim`     optimizers (``torch.optim`` names and semantics)
-- :mod:`optimlib.train`     optimization loops that record what happened
+- :mod:`optimlib.schedules` learning-rate schedules (``torch.optim.lr_scheduler`` semantics),
+  the learning-rate range test
+- :mod:`optimlib.nn`        layers with forward/backward, losses, an MLP
+- :mod:`optimlib.train`     optimization loops that record what happened: ``minimize`` for
+  test problems, ``fit`` for models (callbacks, early stopping, divergence detection)
+- :mod:`optimlib.metrics`   accuracy, precision, recall, F1, confusion matrix
 - :mod:`optimlib.gradcheck` finite-difference gradient checking
 - :mod:`optimlib.plot`      the book's figures
 - :mod:`optimlib.widgets`   interactive explorers (ipywidgets)
 - :mod:`optimlib.check`     self-checks for coding exercises
+- :mod:`optimlib.book`      helpers for the book's notebooks (numbers glued into the prose)
 """
 
 __version__ = "0.1.0"

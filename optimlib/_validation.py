@@ -62,3 +62,30 @@ def check_rng(seed):
     if isinstance(seed, np.random.Generator):
         return seed
     return np.random.default_rng(check_int("seed", seed, low=0))
+
+
+def check_labels(name, labels, *, n_classes=None):
+    """Return ``labels`` as a 1-D int64 array of class labels in ``[0, n_classes - 1]``.
+
+    Integer arrays are accepted as they are; floating-point arrays only if every value is a
+    whole number (labels read from a file as floats). ``n_classes=None`` checks only ``>= 0``.
+    """
+    labels = np.asarray(labels)
+    if labels.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array of class labels, got shape {labels.shape}")
+    expected = f"{name} must hold integer class labels 0, 1, 2, ...;"
+    if not np.issubdtype(labels.dtype, np.integer):
+        if not np.issubdtype(labels.dtype, np.floating):
+            raise ValueError(f"{expected} got dtype {labels.dtype}")
+        not_whole = np.flatnonzero(~np.isfinite(labels) | (labels != np.round(labels)))
+        if not_whole.size:
+            raise ValueError(f"{expected} got {labels[not_whole[0]]} at index {not_whole[0]}")
+        labels = labels.astype(np.int64)
+    high = np.inf if n_classes is None else n_classes - 1
+    bad = np.flatnonzero((labels < 0) | (labels > high))
+    if bad.size:
+        accepted = "[0, inf)" if n_classes is None else (f"[0, {n_classes - 1}] "
+                                                          f"({n_classes} classes)")
+        raise ValueError(f"{name} has label {labels[bad[0]]} at index {bad[0]}; "
+                         f"accepted range {accepted}")
+    return labels.astype(np.int64, copy=False)

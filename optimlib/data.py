@@ -5,9 +5,12 @@ The running example of Part I is :func:`make_linear_regression`:
 :math:`X \sim U[0,1]^{100\times 2}`, :math:`y = X\,(2, 3)^\top + 1` (plus optional noise).
 """
 
+import gzip
+from importlib import resources
+
 import numpy as np
 
-from optimlib._validation import check_array, check_int, check_real, check_rng
+from optimlib._validation import check_array, check_int, check_labels, check_real, check_rng
 
 __all__ = ["make_linear_regression", "Standardizer", "minibatch_indices", "minibatches"]
 
@@ -180,3 +183,325 @@ def minibatches(X, y, batch_size, *, seed=0, sampling="shuffle", drop_last=False
     batches = minibatch_indices(X.shape[0], batch_size, seed=seed, sampling=sampling,
                                 drop_last=drop_last)
     return ((X[idx], y[idx]) for idx in batches)
+
+
+# -- classification data: the digits, 2-D pictures, splits and augmentation ------------------
+__all__ += ["load_digits", "make_moons", "make_spirals", "train_val_test_split",
+            "kfold_indices", "shift_images", "augment_with_shifts"]
+
+DIGITS_FILE = "digits.csv.gz"
+
+
+def load_digits():
+    r"""The handwritten digits: 1797 images of 8 × 8 pixels, 10 classes, shipped with optimlib.
+
+    Each pixel is an integer from 0 (white) to 16 (black): the number of black pixels in a
+    4 × 4 block of a 32 × 32 scan. The classes are nearly balanced (174 to 183 images each).
+    This is the copy distributed with scikit-learn (the test set of the UCI data); see
+    ``optimlib/datasets/README.md``. Licence CC BY 4.0: cite Alpaydin and Kaynak (1998).
+
+    Returns
+    -------
+    X : ndarray of float64, shape (1797, 64)
+        One image per row, pixels row by row (``X[i].reshape(8, 8)`` is image ``i``).
+    y : ndarray of int64, shape (1797,)
+        The digit shown, 0 to 9.
+
+    References
+    ----------
+    Alpaydin, E. and Kaynak, C. (1998). Optical Recognition of Handwritten Digits. UCI Machine
+    Learning Repository. doi:10.24432/C50P49.
+
+    Examples
+    --------
+    >>> X, y = load_digits()
+    >>> X.shape, y.shape, X.max(), np.bincount(y)[:3]
+    ((1797, 64), (1797,), np.float64(16.0), array([178, 182, 177]))
+    """
+    path = resources.files("optimlib.datasets") / DIGITS_FILE
+    with path.open("rb") as raw, gzip.open(raw, "rt") as text:
+        table = np.loadtxt(text, delimiter=",", dtype=np.int64)
+    return table[:, :-1].astype(np.float64), table[:, -1]
+
+
+def make_moons(n_samples=200, *, noise=0.1, seed=0):
+    r"""Two interleaving half circles, a 2-D classification set that no line separates.
+
+    Class 0 lies on :math:`(\cos\pi s, \sin\pi s)` and class 1 on
+    :math:`(1 - \cos\pi s, \tfrac12 - \sin\pi s)`, for :math:`s` evenly spaced in [0, 1], plus
+    Gaussian noise of standard deviation ``noise`` on each coordinate. The rows are shuffled.
+    Same construction as scikit-learn's ``make_moons``.
+
+    Parameters
+    ----------
+    n_samples : int, default 200
+        At least 2; class 0 gets ``n_samples // 2`` points, class 1 the rest.
+    noise : float, default 0.1
+        :math:`\sigma \ge 0`.
+    seed : int or numpy.random.Generator, default 0
+
+    Returns
+    -------
+    X : ndarray of float64, shape (n_samples, 2)
+    y : ndarray of int64, shape (n_samples,)
+
+    Examples
+    --------
+    >>> X, y = make_moons(100, noise=0.0)
+    >>> X.shape, np.bincount(y)
+    ((100, 2), array([50, 50]))
+    """
+    n_samples = check_int("n_samples", n_samples, low=2)
+    noise = check_real("noise", noise, low=0)
+    rng = check_rng(seed)
+    n_upper = n_samples // 2
+    s_upper, s_lower = np.linspace(0, 1, n_upper), np.linspace(0, 1, n_samples - n_upper)
+    upper = np.column_stack([np.cos(np.pi * s_upper), np.sin(np.pi * s_upper)])
+    lower = np.column_stack([1 - np.cos(np.pi * s_lower), 0.5 - np.sin(np.pi * s_lower)])
+    labels = np.repeat([0, 1], [n_upper, n_samples - n_upper])
+    return _noisy_and_shuffled(np.vstack([upper, lower]), labels, noise, rng)
+
+
+def make_spirals(n_samples=300, *, n_classes=2, turns=1.0, noise=0.05, seed=0):
+    r"""Interleaved spiral arms, one per class: hard for a linear model, easy for a small MLP.
+
+    Arm :math:`k` of :math:`K` is :math:`r\,(\cos\phi, \sin\phi)` with
+    :math:`\phi = 2\pi(\text{turns}\cdot r + k/K)` for radii :math:`r` evenly spaced in
+    [0.1, 1], plus Gaussian noise of standard deviation ``noise`` on each coordinate. The
+    rows are shuffled.
+
+    Parameters
+    ----------
+    n_samples : int, default 300
+        Total number of points, split as evenly as possible between the arms.
+    n_classes : int, default 2
+        Number of arms :math:`K \ge 2`.
+    turns : float, default 1.0
+        Turns of each arm around the centre, > 0.
+    noise : float, default 0.05
+        :math:`\sigma \ge 0`.
+    seed : int or numpy.random.Generator, default 0
+
+    Returns
+    -------
+    X : ndarray of float64, shape (n_samples, 2)
+    y : ndarray of int64, shape (n_samples,)
+
+    Examples
+    --------
+    >>> X, y = make_spirals(90, n_classes=3)
+    >>> np.bincount(y)
+    array([30, 30, 30])
+    """
+    n_classes = check_int("n_classes", n_classes, low=2)
+    n_samples = check_int("n_samples", n_samples, low=n_classes)
+    turns = check_real("turns", turns, low=0, low_open=True)
+    noise = check_real("noise", noise, low=0)
+    rng = check_rng(seed)
+    labels = np.arange(n_samples) * n_classes // n_samples          # as even as possible
+    arms = []
+    for k in range(n_classes):
+        radius = np.linspace(0.1, 1.0, np.count_nonzero(labels == k))
+        angle = 2 * np.pi * (turns * radius + k / n_classes)
+        arms.append(radius[:, None] * np.column_stack([np.cos(angle), np.sin(angle)]))
+    return _noisy_and_shuffled(np.vstack(arms), labels, noise, rng)
+
+
+def _noisy_and_shuffled(X, y, noise, rng):
+    X = X + noise * rng.standard_normal(X.shape)
+    order = rng.permutation(len(y))
+    return X[order], y[order].astype(np.int64)
+
+
+def _shuffled_groups(y, stratify, rng):
+    """Index arrays in random order: one per class (in label order) or one for all samples."""
+    order = rng.permutation(len(y))
+    if not stratify:
+        return [order]
+    return [order[y[order] == label] for label in np.unique(y)]
+
+
+def train_val_test_split(X, y, *, val_size=0.2, test_size=0.2, stratify=True, seed=0):
+    r"""Split a data set at random into training, validation and test sets.
+
+    The test set is for the final, once-only estimate of performance; the validation set is
+    for every decision along the way (learning rate, early stopping, architecture): a test
+    score that guided choices is no longer an unbiased estimate (Chapter 7).
+
+    With ``stratify`` (classification), each class :math:`c` with :math:`n_c` samples puts
+    :math:`\operatorname{round}(\text{test\_size}\cdot n_c)` of them in the test set and
+    :math:`\operatorname{round}(\text{val\_size}\cdot n_c)` in the validation set, so all three
+    sets have the class proportions of the whole. Rows keep their original order within each
+    set.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d)
+    y : array_like, shape (n,)
+        Class labels 0, 1, ... if ``stratify``; any targets otherwise.
+    val_size, test_size : float, default 0.2
+        Fractions in [0, 1) with ``val_size + test_size < 1``. A zero size gives an empty set.
+    stratify : bool, default True
+    seed : int or numpy.random.Generator, default 0
+
+    Returns
+    -------
+    train, val, test : tuple (X_part, y_part)
+        ``X_part`` is float64; ``y_part`` keeps the dtype of ``y`` (int64 labels if stratified).
+
+    Raises
+    ------
+    ValueError
+        For an invalid argument, or if a class would have no training sample left.
+
+    Examples
+    --------
+    >>> X, y = load_digits()
+    >>> train, val, test = train_val_test_split(X, y, val_size=0.1, test_size=0.2)
+    >>> len(train[1]), len(val[1]), len(test[1])
+    (1259, 179, 359)
+    >>> np.bincount(test[1])
+    array([36, 36, 35, 37, 36, 36, 36, 36, 35, 36])
+    """
+    val_size = check_real("val_size", val_size, low=0, high=1, high_open=True)
+    test_size = check_real("test_size", test_size, low=0, high=1, high_open=True)
+    if val_size + test_size >= 1:
+        raise ValueError(f"val_size + test_size must be below 1 (something must be left to "
+                         f"train on), got {val_size} + {test_size}")
+    X, y = _checked_rows(X, y, stratify)
+    parts = {"train": [], "val": [], "test": []}
+    for group in _shuffled_groups(y, stratify, check_rng(seed)):
+        n_test, n_val = round(test_size * len(group)), round(val_size * len(group))
+        if n_test + n_val >= len(group):
+            what = f"class {y[group[0]]}" if stratify else "the data"
+            raise ValueError(f"{what} has only {len(group)} samples: none would be left for "
+                             "training; use smaller val_size/test_size")
+        parts["test"].append(group[:n_test])
+        parts["val"].append(group[n_test:n_test + n_val])
+        parts["train"].append(group[n_test + n_val:])
+    rows = [np.sort(np.concatenate(parts[name])) for name in ("train", "val", "test")]
+    return tuple((X[index], y[index]) for index in rows)
+
+
+def kfold_indices(y, n_splits=5, *, stratify=True, seed=0):
+    r"""Row indices of the ``n_splits`` folds of k-fold cross-validation.
+
+    Each sample is in exactly one validation fold. The samples are shuffled, grouped by class
+    (with ``stratify``) and dealt out to the folds in turn like cards, so fold sizes differ by
+    at most one and, stratified, so does each class's count in every fold (Kohavi 1995).
+
+    Parameters
+    ----------
+    y : array_like, shape (n,)
+        Class labels 0, 1, ... if ``stratify``; otherwise only its length is used.
+    n_splits : int, default 5
+        :math:`k`, between 2 and :math:`n`.
+    stratify : bool, default True
+    seed : int or numpy.random.Generator, default 0
+
+    Returns
+    -------
+    list of (train_index, val_index)
+        ``n_splits`` pairs of sorted int arrays.
+
+    References
+    ----------
+    Kohavi, R. (1995). A study of cross-validation and bootstrap for accuracy estimation and
+    model selection. IJCAI.
+
+    Examples
+    --------
+    >>> folds = kfold_indices([0, 0, 0, 1, 1, 1], n_splits=3)
+    >>> [np.bincount(np.asarray([0, 0, 0, 1, 1, 1])[val]).tolist() for _, val in folds]
+    [[1, 1], [1, 1], [1, 1]]
+    """
+    y = check_labels("y", y) if stratify else np.asarray(y)
+    n_splits = check_int("n_splits", n_splits, low=2, high=len(y))
+    dealt = np.concatenate(_shuffled_groups(y, stratify, check_rng(seed)))
+    folds = [np.sort(dealt[f::n_splits]) for f in range(n_splits)]
+    everything = np.arange(len(y))
+    return [(np.setdiff1d(everything, fold, assume_unique=True), fold) for fold in folds]
+
+
+def _checked_rows(X, y, stratify):
+    X = check_array("X", X, ndim=2)
+    y = check_labels("y", y) if stratify else np.asarray(y)
+    if len(y) != X.shape[0]:
+        raise ValueError(f"X has {X.shape[0]} rows but y has {len(y)}")
+    return X, y
+
+
+def shift_images(X, shift, *, image_shape=(8, 8)):
+    r"""Translate every image by ``shift = (down, right)`` pixels, filling with 0 (white).
+
+    Pixels moved past the border are lost. Apply it to raw pixels (0 is the background),
+    before standardizing.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, height * width)
+        One flattened image per row.
+    shift : (int, int)
+        Rows down and columns right (negative: up, left); each smaller in size than the image.
+    image_shape : (int, int), default (8, 8)
+
+    Returns
+    -------
+    ndarray of float64, shape (n, height * width)
+
+    Examples
+    --------
+    >>> image = np.arange(1.0, 5.0).reshape(1, 4)          # [[1, 2], [3, 4]]
+    >>> shift_images(image, (0, 1), image_shape=(2, 2))     # [[0, 1], [0, 3]]
+    array([[0., 1., 0., 3.]])
+    """
+    height, width = (check_int("image_shape[i]", size, low=1) for size in image_shape)
+    X = check_array("X", X, shape=(np.shape(X)[0], height * width))
+    down = check_int("shift[0]", shift[0], low=-(height - 1), high=height - 1)
+    right = check_int("shift[1]", shift[1], low=-(width - 1), high=width - 1)
+    images = X.reshape(-1, height, width)
+    shifted = np.zeros_like(images)
+    rows_to, rows_from = _overlap(down, height)
+    cols_to, cols_from = _overlap(right, width)
+    shifted[:, rows_to, cols_to] = images[:, rows_from, cols_from]
+    return shifted.reshape(X.shape)
+
+
+def _overlap(offset, size):
+    """Slices (destination, source) that move ``offset`` places along an axis of ``size``."""
+    if offset >= 0:
+        return slice(offset, size), slice(0, size - offset)
+    return slice(0, size + offset), slice(-offset, size)
+
+
+def augment_with_shifts(X, y, *, shifts=((1, 0), (-1, 0), (0, 1), (0, -1)), image_shape=(8, 8)):
+    r"""Data augmentation: the images plus a copy of each shifted by each of ``shifts``.
+
+    A digit moved by one pixel is still the same digit, so the shifted copies teach the model
+    a small invariance for free (Chapter 7). Augment the **training** set only, and before
+    standardizing.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, height * width)
+    y : array_like, shape (n,)
+    shifts : sequence of (int, int)
+        ``(down, right)`` offsets; the default moves one pixel up, down, left and right.
+    image_shape : (int, int), default (8, 8)
+
+    Returns
+    -------
+    X_augmented : ndarray, shape ((1 + len(shifts)) * n, height * width)
+        The originals first, then one block of ``n`` rows per shift.
+    y_augmented : ndarray, shape ((1 + len(shifts)) * n,)
+
+    Examples
+    --------
+    >>> X, y = load_digits()
+    >>> X_aug, y_aug = augment_with_shifts(X[:10], y[:10])
+    >>> X_aug.shape, bool(np.array_equal(y_aug[10:20], y[:10]))
+    ((50, 64), True)
+    """
+    X, y = _checked_rows(X, y, stratify=False)
+    copies = [X] + [shift_images(X, shift, image_shape=image_shape) for shift in shifts]
+    return np.vstack(copies), np.tile(y, len(copies))

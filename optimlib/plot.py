@@ -421,3 +421,427 @@ def finite_difference_errors(steps, errors, *, optimal=None, ax=None, title=None
         ax.set_title(title)
     ax.legend()
     return ax
+
+
+# -- Chapter 4: a quantity over a grid of two hyperparameters ----------------------------------
+__all__ += ["heatmap"]
+
+#: colour of grid cells without a value (NaN), e.g. settings that diverge
+MISSING_COLOR = "#D9D9D9"
+
+
+def heatmap(values, x, y, ax=None, *, xlabel=None, ylabel=None, title=None,
+            colorbar_label=None, vmin=None, vmax=None, cmap="viridis", levels=None,
+            missing_label=None):
+    r"""Colour a grid of values over two variables, e.g. a convergence rate over :math:`(\eta, \mu)`.
+
+    Cells whose value is NaN (a setting that diverges, say) are drawn in light gray, so
+    the shape of the region where the value exists is part of the picture.
+
+    Parameters
+    ----------
+    values : array_like, shape (len(y), len(x))
+        ``values[i, j]`` is the value at ``(x[j], y[i])``, as :func:`numpy.meshgrid` lays
+        out a grid.
+    x, y : array_like, 1-D
+        Cell centres along the horizontal and vertical axes.
+    ax : matplotlib Axes, optional
+    xlabel, ylabel, title : str, optional
+    colorbar_label : str, optional
+        Label of the colour bar drawn next to the axes.
+    vmin, vmax : float, optional
+        Colour range; default: the smallest and largest finite value.
+    cmap : str, default "viridis"
+    levels : sequence of float, optional
+        Draw labelled contour lines of ``values`` at these levels.
+    missing_label : str, optional
+        Legend entry for the gray (NaN) cells, e.g. ``"diverges"``; shown only if there are
+        such cells.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    ValueError
+        If ``x`` or ``y`` is not 1-D, ``values`` does not have shape ``(len(y), len(x))``, or
+        no value is finite.
+
+    Examples
+    --------
+    >>> x, y = np.linspace(0.0, 1.0, 5), np.linspace(0.0, 2.0, 3)
+    >>> values = y[:, None] + x[None, :]
+    >>> values[0, 0] = np.nan
+    >>> _, ax = plt.subplots()
+    >>> ax = heatmap(values, x, y, levels=[1.0], missing_label="undefined", ax=ax)
+    >>> [text.get_text() for text in ax.get_legend().get_texts()]
+    ['undefined']
+    """
+    ax = _axes(ax)
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    values = np.asarray(values, dtype=float)
+    if x.ndim != 1 or y.ndim != 1:
+        raise ValueError(f"x and y must be 1-D, got shapes {x.shape} and {y.shape}")
+    if values.shape != (y.size, x.size):
+        raise ValueError(
+            f"values must have shape (len(y), len(x)) = {(y.size, x.size)}, got {values.shape}"
+        )
+    finite = np.isfinite(values)
+    if not finite.any():
+        raise ValueError("values has no finite entry to colour")
+    masked = np.ma.masked_invalid(values)
+    colormap = plt.get_cmap(cmap).with_extremes(bad=MISSING_COLOR)
+    mesh = ax.pcolormesh(x, y, masked, shading="nearest", cmap=colormap, vmin=vmin, vmax=vmax,
+                         rasterized=True)
+    ax.figure.colorbar(mesh, ax=ax, label=colorbar_label)
+    if levels is not None:
+        lines = ax.contour(x, y, masked, levels=sorted(levels), colors="white", linewidths=1.0)
+        ax.clabel(lines, fmt="%g", fontsize=8)
+    if missing_label and not finite.all():
+        ax.plot([], [], marker="s", markersize=10, linestyle="none", color=MISSING_COLOR,
+                label=missing_label)
+        ax.legend()
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.grid(False)
+    return ax
+
+
+# -- Chapter 6: the learning-rate range test ---------------------------------------------------
+__all__ += ["range_test"]
+
+
+def range_test(result, ax=None, *, title=None, xlabel=r"learning rate $\eta$ (log scale)",
+               ylabel="training loss", suggestion=10.0):
+    r"""Loss against learning rate for a learning-rate range test, with its suggested rates.
+
+    Draws the loss of every step (thin, light) and its smoothed version (bold) against the
+    rate on a log axis, and marks with vertical lines the rate where the smoothed loss falls
+    fastest (``steepest_lr``), the rate of its minimum (``min_loss_lr``) and, unless
+    ``suggestion`` is None, ``min_loss_lr / suggestion`` (the one-tenth rule). The vertical
+    axis is logarithmic and cut a little above the first smoothed value, so that the final
+    blow-up does not squash the informative part of the curve. The legend goes to the lower
+    left, which a range test leaves empty (the loss is high at small rates).
+
+    Parameters
+    ----------
+    result : optimlib.schedules.RangeTestResult
+        What :func:`optimlib.schedules.lr_range_test` returned.
+    ax : matplotlib Axes, optional
+    title, xlabel, ylabel : str
+    suggestion : float or None, default 10
+        Mark ``min_loss_lr / suggestion``; None draws no such line.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    ValueError
+        If ``suggestion`` is not positive, or the result holds fewer than two finite
+        smoothed losses.
+
+    Examples
+    --------
+    >>> from optimlib.schedules import RangeTestResult
+    >>> lrs = np.geomspace(1e-3, 1.0, 20)
+    >>> losses = 1 + (np.log10(lrs) + 1.5) ** 2
+    >>> result = RangeTestResult(lrs, losses, losses, steepest_lr=0.01, min_loss_lr=0.03)
+    >>> _, ax = plt.subplots()
+    >>> ax = range_test(result, ax=ax)
+    >>> ax.get_xscale(), len(ax.get_lines())
+    ('log', 5)
+    """
+    ax = _axes(ax)
+    lrs = np.asarray(result.lrs, dtype=float)
+    smoothed = np.asarray(result.smoothed, dtype=float)
+    losses = np.asarray(result.losses, dtype=float)
+    finite = np.isfinite(smoothed)
+    if finite.sum() < 2:
+        raise ValueError("the range test recorded fewer than two finite losses to plot")
+    if suggestion is not None and not suggestion > 0:
+        raise ValueError(f"suggestion must be positive or None, got {suggestion!r}")
+    ax.plot(lrs, losses, color="gray", linestyle="-", linewidth=0.8, alpha=0.5,
+            label="loss at each step")
+    ax.plot(lrs[finite], smoothed[finite], color=PALETTE[0], linestyle="-", linewidth=2.2,
+            label="smoothed loss")
+    marks = [(result.steepest_lr, PALETTE[2], LINESTYLES[2], "steepest descent"),
+             (result.min_loss_lr, PALETTE[1], LINESTYLES[1], "minimum")]
+    if suggestion is not None:
+        marks.append((result.min_loss_lr / suggestion, PALETTE[3], LINESTYLES[3],
+                      f"minimum / {suggestion:g}"))
+    for rate, color, style, name in marks:
+        ax.axvline(rate, color=color, linestyle=style, linewidth=1.6,
+                   label=rf"{name}: $\eta$ = {rate:.2g}")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    low = float(np.min(smoothed[finite]))
+    high = float(max(smoothed[finite][0], low)) * 1.5
+    ax.set_ylim(low / 1.5, high)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend(loc="lower left")          # the curve is high at small rates: free space
+    return ax
+
+
+# -- Chapter 5: several optimizers on one problem ----------------------------------------------
+__all__ += ["compare_runs"]
+
+
+def compare_runs(problem, runs, axes=None, *, on_contour=None, xlim=None, ylim=None,
+                 dims=(0, 1), floor=1e-16, title=None, ylabel=r"$f(\theta_t) - f^\star$",
+                 legend_fontsize=8):
+    r"""Two panels for a race between optimizers: paths on the contour plot, and :math:`f - f^\star`.
+
+    Every run keeps one colour and line style (``PALETTE[k]``, ``LINESTYLES[k]`` for the
+    ``k``-th run) in both panels, so the legend on the right also names the paths on the left.
+
+    Parameters
+    ----------
+    problem : optimlib.problems.Problem
+        A problem with at least two parameters (for the contour plot) and a known minimum.
+    runs : dict of str -> optimlib.train.Trajectory
+        Legend label -> run, in the order they should be drawn.
+    axes : (Axes, Axes), optional
+        Where to draw the contour plot and the curves; default: a new figure.
+    on_contour : sequence of str, optional
+        Labels of the runs to draw on the contour plot (default: all of them). Fewer paths
+        keep a crowded picture readable; every run is always drawn on the right.
+    xlim, ylim, dims
+        As in :func:`contour`.
+    floor : float, default 1e-16
+        Suboptimalities below ``floor`` (zero, or rounding-level values) are drawn at
+        ``floor``, so that a run that hits the minimum exactly stays on the log axis and the
+        axis is not stretched down to 1e-300.
+    title : str, optional
+        Title of the contour panel.
+    ylabel : str
+        Label of the vertical axis of the curves.
+    legend_fontsize : float, default 8
+
+    Returns
+    -------
+    (Axes, Axes)
+        The contour panel and the curves panel.
+
+    Raises
+    ------
+    ValueError
+        If ``runs`` is empty, ``on_contour`` names a run that ``runs`` does not have, or
+        ``floor`` is not positive.
+
+    Examples
+    --------
+    >>> from optimlib.problems import Quadratic
+    >>> from optimlib.train import minimize
+    >>> q = Quadratic([[1.0, 0.0], [0.0, 10.0]])
+    >>> runs = {f"lr = {lr}": minimize(q, [1.0, 1.0], steps=20, lr=lr) for lr in (0.05, 0.15)}
+    >>> left, right = compare_runs(q, runs)
+    >>> [line.get_label() for line in right.get_lines()]
+    ['lr = 0.05', 'lr = 0.15']
+    """
+    if not runs:
+        raise ValueError("runs is empty: give at least one label -> Trajectory")
+    if not floor > 0:
+        raise ValueError(f"floor must be positive, got {floor!r}")
+    shown = list(runs) if on_contour is None else list(on_contour)
+    unknown = [label for label in shown if label not in runs]
+    if unknown:
+        raise ValueError(f"on_contour names runs that runs does not have: {unknown}")
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(10.0, 4.0))
+    left, right = axes
+    contour(problem, left, xlim=xlim, ylim=ylim, dims=dims)
+    for k, (label, run) in enumerate(runs.items()):
+        color, style = PALETTE[k % len(PALETTE)], LINESTYLES[k % len(LINESTYLES)]
+        if label in shown:
+            trajectory(left, run.thetas, dims=dims, color=color, linestyle=style,
+                       markersize=2)
+        gap = np.maximum(np.asarray(run.suboptimality, dtype=float), floor)
+        right.plot(np.arange(gap.size), gap, color=color, linestyle=style, label=label)
+    right.set_yscale("log")
+    right.set_xlabel("iteration $t$")
+    right.set_ylabel(ylabel)
+    right.legend(fontsize=legend_fontsize)
+    if title:
+        left.set_title(title)
+    return left, right
+
+
+# -- Part III: training neural networks --------------------------------------------------------
+__all__ += ["learning_curves", "decision_boundary", "digit_images"]
+
+_MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
+
+
+def learning_curves(history, axes=None, *, mark_epoch=None, log=False, title=None):
+    r"""Training and validation loss (and accuracy) per epoch, from :func:`optimlib.train.fit`.
+
+    The gap between the two curves is the generalization gap; a validation loss that turns up
+    while the training loss keeps falling is overfitting (Chapter 7).
+
+    Parameters
+    ----------
+    history : optimlib.train.History
+    axes : sequence of matplotlib Axes, optional
+        One for the loss and, if accuracies were recorded, one for the accuracy.
+    mark_epoch : int, optional
+        Draw a dotted vertical line at this epoch, e.g. ``history.best_epoch()`` or the epoch
+        that :class:`~optimlib.train.EarlyStopping` restored.
+    log : bool, default False
+        Logarithmic loss axis.
+    title : str, optional
+
+    Returns
+    -------
+    list of matplotlib Axes
+        The loss axes, then the accuracy axes if there is one.
+
+    Examples
+    --------
+    >>> from optimlib.train import History
+    >>> history = History()
+    >>> for epoch, (train, val) in enumerate([(1.0, 1.1), (0.5, 0.7), (0.3, 0.8)], start=1):
+    ...     history.append(epoch=epoch, train_loss=train, val_loss=val, train_accuracy=0.9,
+    ...                    val_accuracy=0.8, lr=0.1, wall_time=0.0)
+    >>> [ax.get_ylabel() for ax in learning_curves(history, mark_epoch=2)]
+    ['loss', 'accuracy']
+    """
+    panels = [("loss", "train_loss", "val_loss")]
+    if not np.all(np.isnan(np.asarray(history.train_accuracy + history.val_accuracy, float))):
+        panels.append(("accuracy", "train_accuracy", "val_accuracy"))
+    if axes is None:
+        _, axes = gallery(len(panels), ncols=len(panels), panel_size=(4.4, 3.2))
+    if len(axes) != len(panels):
+        raise ValueError(f"this history needs {len(panels)} axes, got {len(axes)}")
+    for ax, (name, train, val) in zip(axes, panels):
+        ax.plot(history.epoch, getattr(history, train), color=PALETTE[0], linestyle="-",
+                label="training")
+        if not np.all(np.isnan(np.asarray(getattr(history, val), float))):
+            ax.plot(history.epoch, getattr(history, val), color=PALETTE[1], linestyle="--",
+                    label="validation")
+        if mark_epoch is not None:
+            ax.axvline(mark_epoch, color="gray", linestyle=":", linewidth=1.2,
+                       label=f"epoch {mark_epoch}")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(name)
+        ax.legend()
+    if log:
+        axes[0].set_yscale("log")
+    if title:
+        axes[0].figure.suptitle(title)
+    return list(axes)
+
+
+def decision_boundary(model, X, y, ax=None, *, resolution=200, padding=0.5, title=None):
+    """Colour the plane by the class a model predicts, with the data on top (2-D inputs).
+
+    Parameters
+    ----------
+    model : object with ``predict(points) -> labels``
+        For example a trained :class:`optimlib.nn.MLP`.
+    X : array_like, shape (n, 2)
+    y : array_like of int, shape (n,)
+    ax : matplotlib Axes, optional
+    resolution : int, default 200
+        Grid points per axis.
+    padding : float, default 0.5
+        Margin around the data, in data units.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> class Above:                      # predicts class 1 above the diagonal
+    ...     def predict(self, points):
+    ...         return (points[:, 1] > points[:, 0]).astype(int)
+    >>> ax = decision_boundary(Above(), [[0.0, 1.0], [1.0, 0.0]], [1, 0], resolution=20)
+    >>> len(ax.collections) >= 3          # filled regions and one scatter per class
+    True
+    """
+    ax = _axes(ax)
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y)
+    if X.ndim != 2 or X.shape[1] != 2 or y.shape != (X.shape[0],):
+        raise ValueError(f"X must have shape (n, 2) and y shape (n,); got {X.shape} and {y.shape}")
+    low, high = X.min(axis=0) - padding, X.max(axis=0) + padding
+    grid_x, grid_y = np.meshgrid(np.linspace(low[0], high[0], resolution),
+                                 np.linspace(low[1], high[1], resolution))
+    predicted = np.asarray(model.predict(np.column_stack([grid_x.ravel(), grid_y.ravel()])))
+    n_classes = int(max(predicted.max(), y.max())) + 1
+    colors = [PALETTE[k % len(PALETTE)] for k in range(n_classes)]
+    ax.contourf(grid_x, grid_y, predicted.reshape(grid_x.shape), alpha=0.25, colors=colors,
+                levels=np.arange(n_classes + 1) - 0.5)
+    for k in range(n_classes):
+        ax.scatter(*X[y == k].T, s=18, color=colors[k], marker=_MARKERS[k % len(_MARKERS)],
+                   edgecolors="black", linewidths=0.4, label=f"class {k}")
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.grid(False)
+    ax.legend(loc="best")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def digit_images(X, y=None, *, predicted=None, n_images=20, ncols=10, image_shape=(8, 8),
+                 title=None):
+    """Show images (one flattened image per row of ``X``) with their labels.
+
+    With ``predicted``, each title reads ``true→predicted`` and wrong predictions are drawn
+    in the book's vermillion, so the mistakes stand out.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, height * width)
+    y : array_like of int, shape (n,), optional
+    predicted : array_like of int, shape (n,), optional
+    n_images : int, default 20
+        How many of the first rows to show.
+    ncols : int, default 10
+    image_shape : (int, int), default (8, 8)
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Figure
+
+    Examples
+    --------
+    >>> from optimlib.data import load_digits
+    >>> X, y = load_digits()
+    >>> len(digit_images(X, y, n_images=5).axes)
+    5
+    """
+    X = np.asarray(X, dtype=float)
+    n_images = min(n_images, X.shape[0])
+    if X.ndim != 2 or X.shape[1] != image_shape[0] * image_shape[1]:
+        raise ValueError(f"X must have shape (n, {image_shape[0] * image_shape[1]}) for images "
+                         f"of shape {tuple(image_shape)}, got {X.shape}")
+    fig, axes = gallery(n_images, ncols, panel_size=(0.9, 1.05))
+    for i, ax in enumerate(axes):
+        ax.imshow(X[i].reshape(image_shape), cmap="gray_r", interpolation="nearest")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+        if predicted is not None:
+            wrong = y is not None and predicted[i] != y[i]
+            label = f"{y[i]}→{predicted[i]}" if y is not None else f"→{predicted[i]}"
+            ax.set_title(label, fontsize=9, color=PALETTE[1] if wrong else "black")
+        elif y is not None:
+            ax.set_title(str(y[i]), fontsize=9)
+    if title:
+        fig.suptitle(title)
+    return fig

@@ -8,6 +8,7 @@ Cells that display a widget carry the ``nbval-ignore-output`` tag: the widget's 
 live, not part of what the book asserts.
 """
 
+import inspect
 import math
 
 import ipywidgets as widgets
@@ -148,3 +149,130 @@ def gd_explorer(problem, theta0, *, lr=(0.1, 1e-3, 3.0), steps=(30, 1, 200), dim
     """
     return optimizer_explorer(problem, theta0, SGD, steps=steps, dims=dims, xlim=xlim,
                               ylim=ylim, labels=labels, lr=lr_slider(*lr))
+
+
+# -- Chapter 6: learning-rate schedules ----------------------------------------------------------
+__all__ += ["schedule_explorer"]
+
+
+def _schedule_parameters(make):
+    """Names of the keyword parameters of ``make(optimizer, **params)`` (all but the first)."""
+    return list(inspect.signature(make).parameters)[1:]
+
+
+def _schedule_curves(make, lr, steps, optimizer, hyperparameters):
+    """Rate and momentum (Adam's beta1) that ``make``'s scheduler sets at steps 0 to steps - 1."""
+    opt = optimizer([np.zeros(1)], lr=lr, **hyperparameters)
+    scheduler = make(opt)
+    rates, momenta = [], []
+    for _ in range(steps):
+        rates.append(opt.lr)
+        momentum = opt.betas[0] if hasattr(opt, "betas") else getattr(opt, "momentum", math.nan)
+        momenta.append(momentum)
+        scheduler.step()
+    return np.array(rates), np.array(momenta)
+
+
+def schedule_explorer(schedules, train, *, total_steps, lr=(0.05, 1e-3, 0.5), optimizer=SGD,
+                      hyperparameters=None, xlabel="epoch", ylabel="loss", **sliders):
+    r"""Pick a learning-rate schedule from a menu, set its parameters with sliders, and see the
+    rate it produces and the training curve that rate gives.
+
+    Left: :math:`\eta_t` for :math:`t = 0, \dots,` ``total_steps - 1`` (and, on a second
+    axis, the momentum if the scheduler changes it, as one-cycle does). Right: the curve that
+    ``train`` returns for the chosen schedule, next to the same training at the constant rate
+    :math:`\eta`. Sliders that the chosen schedule does not use are greyed out.
+
+    Parameters
+    ----------
+    schedules : dict of str -> callable
+        Menu entry -> ``make(optimizer, **params)`` returning a scheduler from
+        :mod:`optimlib.schedules` built on ``optimizer``. ``make`` names, after the optimizer,
+        only the slider values it uses, e.g. ``lambda opt, gamma: StepLR(opt, 100, gamma)``.
+    train : callable
+        ``train(make, lr) -> (x, values)``: train with base rate ``lr`` and the scheduler that
+        ``make(optimizer)`` builds (``make`` is None for the constant rate), and return the
+        curve to plot, e.g. ``(epochs, suboptimality)``.
+    total_steps : int
+        Number of scheduler steps ``train`` takes, the length of the rate curve.
+    lr : (value, low, high), default (0.05, 1e-3, 0.5)
+        Range of the (logarithmic) base learning-rate slider.
+    optimizer : optimizer class, default :class:`~optimlib.optim.SGD`
+        Class of the throwaway optimizer (one zero parameter) on which the rate curve is
+        read off the scheduler.
+    hyperparameters : dict, optional
+        Its other arguments, e.g. ``{"momentum": 0.9}`` (needed to draw one-cycle's momentum).
+    xlabel, ylabel : str
+        Axis labels of the training curve.
+    **sliders : ipywidgets
+        One per schedule parameter, e.g. ``gamma=float_slider(0.5, 0.05, 0.95, "γ")``.
+
+    Returns
+    -------
+    ipywidgets.VBox
+
+    Raises
+    ------
+    ValueError
+        If ``schedules`` is empty or a schedule names a parameter without a slider.
+
+    Examples
+    --------
+    In a notebook cell (it draws and trains, so it is not run as a doctest):
+
+    >>> from optimlib.schedules import CosineAnnealingLR, StepLR
+    >>> schedule_explorer(
+    ...     {"step": lambda opt, gamma: StepLR(opt, step_size=100, gamma=gamma),
+    ...      "cosine": lambda opt: CosineAnnealingLR(opt, T_max=500)},
+    ...     train, total_steps=500, gamma=float_slider(0.5, 0.05, 0.95, "γ"))  # doctest: +SKIP
+    """
+    if not schedules:
+        raise ValueError("schedules is empty: give at least one name -> make(optimizer, ...)")
+    used = {name: _schedule_parameters(make) for name, make in schedules.items()}
+    for name, params in used.items():
+        unknown = sorted(set(params) - set(sliders))
+        if unknown:
+            raise ValueError(f"schedule {name!r} uses {unknown}, which have no slider; "
+                             f"sliders: {sorted(sliders)}")
+    hyperparameters = dict(hyperparameters or {})
+    menu = widgets.Dropdown(options=list(schedules), description="schedule")
+
+    def grey_out_unused(change=None):
+        for param, slider in sliders.items():
+            slider.disabled = param not in used[menu.value]
+
+    menu.observe(grey_out_unused, names="value")
+    grey_out_unused()
+
+    def draw(schedule, lr, **values):
+        make_schedule = schedules[schedule]
+        params = {param: values[param] for param in used[schedule]}
+
+        def make(opt):
+            return make_schedule(opt, **params)
+
+        rates, momenta = _schedule_curves(make, lr, total_steps, optimizer, hyperparameters)
+        fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
+        left.plot(np.arange(total_steps), rates, color=plot.PALETTE[0], label=r"$\eta_t$")
+        left.set_xlabel("step $t$")
+        left.set_ylabel(r"learning rate $\eta_t$")
+        left.set_ylim(0, 1.05 * max(float(np.max(rates)), lr))
+        settings = ", ".join(f"{param} = {value:.3g}" for param, value in params.items())
+        left.set_title(f"{schedule}" + (f" ({settings})" if settings else ""), fontsize=10)
+        cycled = momenta[np.isfinite(momenta)]
+        if cycled.size and cycled.max() > cycled.min():
+            twin = left.twinx()
+            twin.plot(np.arange(total_steps), momenta, color=plot.PALETTE[1],
+                      linestyle=plot.LINESTYLES[1], label=r"momentum $\mu_t$")
+            twin.set_ylabel(r"momentum $\mu_t$")
+            twin.grid(False)
+            twin.spines["right"].set_visible(True)
+            left.legend(handles=left.get_lines() + twin.get_lines(), loc="center right")
+        with np.errstate(over="ignore", invalid="ignore"):
+            curves = {schedule: train(make, lr), rf"constant $\eta$ = {lr:.3g}": train(None, lr)}
+        plot.loss_curves(curves, right, xlabel=xlabel, ylabel=ylabel,
+                         title=rf"training with base rate $\eta$ = {lr:.3g}")
+
+    box = explorer(draw, schedule=menu, lr=lr_slider(*lr), **sliders)
+    box.children[0].layout.flex_flow = "row wrap"        # many controls: wrap them
+    return box

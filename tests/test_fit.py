@@ -1,0 +1,271 @@
+"""The training loop: against gradient descent on the running example, determinism, divergence,
+early stopping, schedulers, the progress bar, learning-curve plots and bad arguments."""
+
+import dataclasses
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from optimlib import schedules
+from optimlib.data import make_linear_regression, make_moons
+from optimlib.nn import MLP, Linear, MSELoss, Sequential
+from optimlib.optim import SGD, Adam
+from optimlib.plot import decision_boundary, learning_curves
+from optimlib.problems import LinearRegression
+from optimlib.train import (Callback, DivergenceError, EarlyStopping, History, evaluate, fit,
+                            minimize)
+
+X_MOONS, Y_MOONS = make_moons(200, noise=0.2, seed=0)
+X_VAL, Y_VAL = make_moons(100, noise=0.2, seed=1)
+
+
+def moons_run(epochs=5, seed=0, model_seed=0, dropout=0.0, **kwargs):
+    model = MLP([2, 16, 2], seed=model_seed, dropout=dropout)
+    history = fit(model, Adam(model.params, lr=0.01), X_MOONS, Y_MOONS, epochs=epochs,
+                  batch_size=32, validation_data=(X_VAL, Y_VAL), seed=seed, **kwargs)
+    return model, history
+
+
+def without_wall_time(history):
+    values = dataclasses.asdict(history)
+    del values["wall_time"]
+    return values
+
+
+# -- against gradient descent ------------------------------------------------------------------
+def test_full_batch_fit_of_a_linear_model_is_gradient_descent_on_the_running_example():
+    X, y = make_linear_regression(noise=0.1)
+    model = Sequential(Linear(2, 1))
+    model.params["0.weight"][...] = 0.0
+    history = fit(model, SGD(model.params, lr=0.1), X, y, epochs=60, batch_size=len(X),
+                  loss="mse")
+    run = minimize(LinearRegression(X, y), np.zeros(3), steps=60, lr=0.1)
+    theta = np.concatenate([model.params["0.weight"].ravel(), model.params["0.bias"]])
+    np.testing.assert_allclose(theta, run.thetas[-1], rtol=1e-12)
+    # with one batch per epoch the recorded loss is the loss before each step
+    np.testing.assert_allclose(history.train_loss, run.losses[:-1], rtol=1e-12)
+    assert np.all(np.isnan(history.train_accuracy))           # regression: no accuracy
+
+
+def test_history_records_one_entry_per_epoch():
+    model, history = moons_run(epochs=4)
+    assert len(history) == 4 and history.epoch == [1, 2, 3, 4]
+    for name in ("train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr", "wall_time"):
+        assert len(getattr(history, name)) == 4
+    assert history.lr == [0.01] * 4
+    assert all(0 <= a <= 1 for a in history.train_accuracy + history.val_accuracy)
+    assert np.all(np.diff(history.wall_time) > 0)
+    # the last validation entry is the trained model evaluated on the validation set
+    val_loss, val_accuracy = evaluate(model, "cross_entropy", X_VAL, Y_VAL)
+    assert history.val_loss[-1] == val_loss
+    assert history.val_accuracy[-1] == np.mean(model.predict(X_VAL) == Y_VAL)
+    assert not model.training                                  # left in evaluation mode
+    assert "val_loss=" in repr(history) and repr(History()) == "History(epochs=0)"
+
+
+def test_training_loss_of_an_epoch_is_the_average_over_its_minibatches():
+    model = MLP([2, 4, 2], seed=0)
+    before = model.state_dict()
+    history = fit(model, SGD(model.params, lr=0.0), X_MOONS, Y_MOONS, epochs=1, batch_size=32)
+    model.load_state_dict(before)                       # lr = 0: the weights never moved
+    assert history.train_loss[0] == pytest.approx(evaluate(model, "cross_entropy",
+                                                           X_MOONS, Y_MOONS)[0], rel=1e-12)
+    assert history.train_accuracy[0] == np.mean(model.predict(X_MOONS) == Y_MOONS)
+
+
+# -- determinism -------------------------------------------------------------------------------
+def test_same_seeds_give_bit_identical_histories_and_weights():
+    model_a, history_a = moons_run(dropout=0.2)
+    model_b, history_b = moons_run(dropout=0.2)
+    assert without_wall_time(history_a) == without_wall_time(history_b)
+    for name in model_a.params:
+        np.testing.assert_array_equal(model_a.params[name], model_b.params[name])
+    _, other_order = moons_run(seed=1)
+    _, other_init = moons_run(model_seed=1)
+    assert other_order.train_loss != history_a.train_loss
+    assert other_init.train_loss != history_a.train_loss
+
+
+# -- divergence --------------------------------------------------------------------------------
+def diverging_fit(**kwargs):
+    """Gradient descent on least squares with a step far above 2/L: |error| grows ~1000x a step."""
+    X, y = make_linear_regression()
+    model = Sequential(Linear(2, 1))
+    return fit(model, SGD(model.params, lr=1e3), X, y, epochs=100, batch_size=10, loss="mse",
+               **kwargs)
+
+
+def test_divergence_stops_with_epoch_step_learning_rate_and_advice():
+    with pytest.raises(DivergenceError,
+                       match=r"at epoch \d+ of 100, minibatch \d+ of 10, with learning rate "
+                             r"lr=1000\. Try a smaller learning rate \(e\.g\. lr=100\)"):
+        diverging_fit()
+    with pytest.raises(DivergenceError, match="standardize the inputs"):
+        diverging_fit()
+
+
+def test_callbacks_end_even_when_training_fails():
+    class Recorder(Callback):
+        ended = False
+
+        def on_train_end(self, model, history):
+            Recorder.ended = True
+
+    with pytest.raises(DivergenceError):
+        diverging_fit(callbacks=[Recorder()])
+    assert Recorder.ended
+
+
+# -- early stopping ----------------------------------------------------------------------------
+def test_early_stopping_by_hand_and_restores_the_best_weights():
+    model = MLP([2, 2], seed=0)
+    history = History()
+    stopper = EarlyStopping(patience=2)
+    stopper.on_train_begin(model, history)
+    decisions = []
+    for epoch, val_loss in enumerate([3.0, 2.0, 2.5, 2.1], start=1):
+        model.params["0.bias"][...] = epoch                # a weight that tells the epoch
+        history.append(epoch=epoch, val_loss=val_loss)
+        decisions.append(stopper.on_epoch_end(model, history))
+    assert decisions == [False, False, False, True]          # 2 epochs without improvement
+    assert (stopper.best, stopper.best_epoch, stopper.stopped_epoch) == (2.0, 2, 4)
+    stopper.on_train_end(model, history)
+    np.testing.assert_array_equal(model.params["0.bias"], [2.0, 2.0])
+
+
+def test_early_stopping_on_accuracy_maximizes_and_min_delta_counts():
+    model, history = MLP([2, 2], seed=0), History()
+    stopper = EarlyStopping(monitor="val_accuracy", patience=1, min_delta=0.05,
+                            restore_best=False)
+    stopper.on_train_begin(model, history)
+    history.append(epoch=1, val_accuracy=0.80)
+    assert not stopper.on_epoch_end(model, history)
+    history.append(epoch=2, val_accuracy=0.83)                # not better by 0.05
+    assert stopper.on_epoch_end(model, history) and stopper.best_epoch == 1
+
+
+def test_early_stopping_in_fit_stops_and_leaves_the_best_model():
+    stopper = EarlyStopping(patience=3)
+    model = MLP([2, 64, 64, 2], seed=0)
+    # a small training set and many epochs: the validation loss turns up (overfitting)
+    history = fit(model, Adam(model.params, lr=0.02), X_MOONS[:40], Y_MOONS[:40], epochs=300,
+                  batch_size=8, validation_data=(X_VAL, Y_VAL), callbacks=[stopper])
+    assert stopper.stopped_epoch == len(history) < 300
+    assert stopper.best_epoch == history.best_epoch("val_loss") == len(history) - 3
+    assert evaluate(model, "cross_entropy", X_VAL, Y_VAL)[0] == \
+        pytest.approx(min(history.val_loss), rel=1e-12)
+
+
+# -- schedulers --------------------------------------------------------------------------------
+def test_epoch_schedulers_are_stepped_once_per_epoch():
+    model = MLP([2, 8, 2], seed=0)
+    opt = Adam(model.params, lr=0.1)
+    history = fit(model, opt, X_MOONS, Y_MOONS, epochs=5, batch_size=50,
+                  scheduler=schedules.StepLR(opt, step_size=2, gamma=0.5))
+    assert history.lr == [0.1, 0.1, 0.05, 0.05, 0.025]
+
+
+def test_plateau_scheduler_is_stepped_with_the_validation_loss():
+    class Recording(schedules.ReduceLROnPlateau):
+        seen = []
+
+        def step(self, metric):
+            self.seen.append(metric)
+            super().step(metric)
+
+    model = MLP([2, 8, 2], seed=0)
+    opt = Adam(model.params, lr=0.01)
+    history = fit(model, opt, X_MOONS, Y_MOONS, epochs=4, batch_size=50,
+                  validation_data=(X_VAL, Y_VAL), scheduler=Recording(opt, patience=0))
+    assert Recording.seen == history.val_loss
+
+
+def test_one_cycle_is_stepped_once_per_minibatch():
+    model = MLP([2, 8, 2], seed=0)
+    opt = Adam(model.params, lr=0.01)
+    steps_per_epoch = 4                                     # 200 samples, batches of 50
+    sched = schedules.OneCycleLR(opt, max_lr=0.05, epochs=3, steps_per_epoch=steps_per_epoch)
+    history = fit(model, opt, X_MOONS, Y_MOONS, epochs=3, batch_size=50, scheduler=sched)
+    assert sched.last_epoch == 3 * steps_per_epoch
+    expected = [schedules.one_cycle_lr(e * steps_per_epoch, 0.05, 12) for e in range(3)]
+    np.testing.assert_allclose(history.lr, expected, rtol=1e-12)
+
+
+# -- progress bar ------------------------------------------------------------------------------
+def test_progress_bar_only_when_asked(capsys):
+    moons_run(epochs=2)
+    assert capsys.readouterr().err == ""
+    moons_run(epochs=2, progress=True)
+    err = capsys.readouterr().err
+    assert "2/2" in err and "epoch" in err and "val_loss" in err
+
+
+# -- plots -------------------------------------------------------------------------------------
+def test_learning_curves_draw_training_validation_and_marker():
+    _, history = moons_run(epochs=3)
+    loss_ax, accuracy_ax = learning_curves(history, mark_epoch=2, log=True)
+    np.testing.assert_array_equal(loss_ax.get_lines()[0].get_ydata(), history.train_loss)
+    np.testing.assert_array_equal(loss_ax.get_lines()[1].get_ydata(), history.val_loss)
+    assert loss_ax.get_yscale() == "log" and accuracy_ax.get_ylabel() == "accuracy"
+    X, y = make_linear_regression(n_samples=20)
+    model = Sequential(Linear(2, 1))
+    regression = fit(model, SGD(model.params, lr=0.1), X, y, epochs=2, batch_size=5,
+                     loss=MSELoss())
+    assert len(learning_curves(regression)) == 1               # no accuracy panel
+    with pytest.raises(ValueError, match="needs 2 axes"):
+        learning_curves(history, axes=[loss_ax])
+
+
+def test_decision_boundary_colours_the_predicted_classes():
+    model, _ = moons_run(epochs=20)
+    _, ax = plt.subplots()
+    ax = decision_boundary(model, X_MOONS, Y_MOONS, ax=ax, resolution=30, title="moons")
+    assert ax.get_title() == "moons" and len(ax.get_legend().get_texts()) == 2
+    with pytest.raises(ValueError, match="shape"):
+        decision_boundary(model, np.ones((3, 3)), [0, 1, 0])
+
+
+# -- bad arguments -----------------------------------------------------------------------------
+@pytest.mark.parametrize("change, message", [
+    (dict(epochs=0), "epochs"),
+    (dict(batch_size=0), "batch_size"),
+    (dict(batch_size=201), r"batch_size.*\[1, 200\]"),
+    (dict(X=np.ones((200, 3))), "X has 3 columns, but the model expects 2"),
+    (dict(X=np.full((200, 2), np.nan)), "X contains NaN"),
+    (dict(y=np.full(200, 2)), r"y: targets has label 2 at index 0.*\[0, 1\]"),
+    (dict(y=np.zeros(199, dtype=int)), "y: targets has 199 labels for 200 rows"),
+    (dict(validation_data=X_VAL), "pair"),
+    (dict(validation_data=(X_VAL[:, :1], Y_VAL)), "X_val has 1 columns"),
+    (dict(validation_data=(X_VAL, Y_VAL + 5)), "y_val"),
+    (dict(loss="hinge"), "loss"),
+    (dict(callbacks=[EarlyStopping()]), "validation_data"),
+])
+def test_bad_arguments_are_rejected(change, message):
+    model = MLP([2, 4, 2], seed=0)
+    arguments = dict(X=X_MOONS, y=Y_MOONS, epochs=2, batch_size=32)
+    arguments.update(change)
+    with pytest.raises(ValueError, match=message):
+        fit(model, Adam(model.params), **arguments)
+
+
+def test_scheduler_must_belong_to_the_optimizer_and_plateau_needs_validation():
+    model = MLP([2, 4, 2], seed=0)
+    opt = Adam(model.params)
+    other = schedules.StepLR(Adam(MLP([2, 4, 2]).params), step_size=1)
+    with pytest.raises(ValueError, match="built on the optimizer"):
+        fit(model, opt, X_MOONS, Y_MOONS, epochs=1, batch_size=32, scheduler=other)
+    with pytest.raises(ValueError, match="pass validation_data"):
+        fit(model, opt, X_MOONS, Y_MOONS, epochs=1, batch_size=32,
+            scheduler=schedules.ReduceLROnPlateau(opt))
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: EarlyStopping(monitor="loss"), "monitor"),
+    (lambda: EarlyStopping(patience=0), "patience"),
+    (lambda: EarlyStopping(min_delta=-1), "min_delta"),
+    (lambda: History().best_epoch("val_loss"), "no val_loss"),
+])
+def test_bad_callback_arguments_are_rejected(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
