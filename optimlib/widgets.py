@@ -63,6 +63,11 @@ def int_slider(value, low, high, description, step=1):
                              description=description, continuous_update=False)
 
 
+def _show(value):
+    """A slider or checkbox value for a title: booleans as words, numbers to 3 digits."""
+    return str(value) if isinstance(value, (bool, np.bool_)) else f"{value:.3g}"
+
+
 def float_slider(value, low, high, description, step=0.01):
     """A float slider that redraws on release (for momentum, betas, ...)."""
     return widgets.FloatSlider(value=value, min=low, max=high, step=step,
@@ -118,7 +123,7 @@ def optimizer_explorer(problem, theta0, optimizer=SGD, *, steps=(30, 1, 200), di
         plot.contour(problem, left, xlim=xlim, ylim=ylim, dims=dims, labels=labels)
         plot.trajectory(left, run.thetas, dims=dims, color=plot.PALETTE[1])
         verdict = "diverges" if run.diverged else "converges"
-        settings = ", ".join(f"{name} = {value:.3g}" for name, value in values.items())
+        settings = ", ".join(f"{name} = {_show(value)}" for name, value in values.items())
         threshold = f" (2/L = {max_stable:.3g})" if max_stable is not None and "lr" in values else ""
         left.set_title(f"{settings}{threshold}: {verdict}", fontsize=10)
         gap = np.maximum(run.suboptimality, np.finfo(float).tiny)
