@@ -845,3 +845,331 @@ def digit_images(X, y=None, *, predicted=None, n_images=20, ncols=10, image_shap
     if title:
         fig.suptitle(title)
     return fig
+
+
+# -- Chapter 7: generalization -----------------------------------------------------------------
+__all__ += ["regression_1d", "validation_curve", "history_gallery", "compare_scores"]
+
+
+def regression_1d(x, y, grid, predictions, ax=None, *, truth=None, ylim=None, title=None,
+                  xlabel="$x$", ylabel="$y$", label="model", truth_label="true function"):
+    r"""A one-dimensional regression: the training points, the fitted curve and, optionally,
+    the noise-free function that generated the data.
+
+    Parameters
+    ----------
+    x, y : array_like, shape (n,)
+        Training inputs and targets, drawn as dots.
+    grid : array_like, shape (m,)
+        Increasing inputs at which the model was evaluated.
+    predictions : array_like, shape (m,)
+        The model's outputs on ``grid``, drawn as a line.
+    ax : matplotlib Axes, optional
+    truth : array_like, shape (m,), optional
+        The noise-free function on ``grid``, drawn dotted in black.
+    ylim : (float, float), optional
+        Window of the vertical axis. A wildly overfitted curve is clipped by it, not
+        rescaled, so that panels showing different models stay comparable.
+    title, xlabel, ylabel : str
+    label, truth_label : str
+        Legend entries of the fitted curve and of ``truth``.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    ValueError
+        If ``x`` and ``y``, or ``grid``, ``predictions`` and ``truth``, differ in length.
+
+    Examples
+    --------
+    >>> grid = np.linspace(0, 1, 50)
+    >>> _, ax = plt.subplots()
+    >>> ax = regression_1d([0.2, 0.8], [1.0, 0.0], grid, 1 - grid, ax, truth=1 - grid,
+    ...                    ylim=(-1, 2))
+    >>> [line.get_label() for line in ax.get_lines()]
+    ['true function', 'model']
+    """
+    ax = _axes(ax)
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    grid, predictions = np.asarray(grid, dtype=float), np.asarray(predictions, dtype=float)
+    if x.shape != y.shape or x.ndim != 1:
+        raise ValueError(f"x and y must be 1-D of the same length, got {x.shape} and {y.shape}")
+    if grid.ndim != 1 or predictions.shape != grid.shape:
+        raise ValueError(f"predictions must have the shape of grid {grid.shape}, "
+                         f"got {predictions.shape}")
+    if truth is not None:
+        truth = np.asarray(truth, dtype=float)
+        if truth.shape != grid.shape:
+            raise ValueError(f"truth must have the shape of grid {grid.shape}, got {truth.shape}")
+        ax.plot(grid, truth, color="black", linestyle=":", linewidth=1.4, label=truth_label)
+    ax.plot(grid, predictions, color=PALETTE[1], linestyle="-", label=label)
+    ax.scatter(x, y, s=22, color=PALETTE[0], edgecolors="white", linewidths=0.5, zorder=3,
+               label="training data")
+    if ylim is not None:
+        ax.set_ylim(ylim)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def validation_curve(values, curves, ax=None, *, spread=None, xlabel, ylabel, logx=False,
+                     logy=False, xticks=None, yticks=None, best=None, best_label=None,
+                     reference=None, reference_label=None, title=None):
+    r"""Scores against a hyperparameter (a degree, a width, :math:`\lambda`, a training-set
+    size): one line with markers per data split.
+
+    The usual picture of a model-selection sweep. The first curve is drawn like the training
+    curve of :func:`learning_curves` (blue, solid) and the second like its validation curve
+    (vermillion, dashed), so the two figures read the same way.
+
+    Parameters
+    ----------
+    values : array_like, shape (m,)
+        The hyperparameter values (horizontal axis).
+    curves : dict of str -> array_like, shape (m,)
+        Legend label -> score at each value, e.g. ``{"training": ..., "validation": ...}``
+        (means over seeds, if there are several).
+    ax : matplotlib Axes, optional
+    spread : dict of str -> array_like, shape (m,), optional
+        Half-widths of error bars for some of the curves, e.g. the standard deviation over
+        seeds.
+    xlabel, ylabel : str
+    logx, logy : bool, default False
+        Logarithmic axes.
+    xticks, yticks : sequence of float, optional
+        Put ticks exactly there, labelled with the plain numbers (``:g``) and without minor
+        ticks, e.g. the hyperparameter values themselves on a logarithmic axis (where
+        matplotlib would otherwise write 2 × 10¹ next to 20).
+    best : float, optional
+        A value to mark with a dotted vertical line (e.g. the best degree), labelled
+        ``best_label``.
+    reference : float, optional
+        A dotted horizontal line, e.g. the score without regularization or chance level,
+        labelled ``reference_label``.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    ValueError
+        If ``curves`` is empty, a curve or a spread does not have one entry per value, or
+        ``spread`` names a curve that ``curves`` does not have.
+
+    Examples
+    --------
+    >>> _, ax = plt.subplots()
+    >>> ax = validation_curve([1, 2, 3], {"training": [0.3, 0.1, 0.0],
+    ...                                   "validation": [0.4, 0.2, 0.5]}, ax,
+    ...                       xlabel="degree", ylabel="error", best=2, best_label="best")
+    >>> [line.get_label() for line in ax.get_lines()]
+    ['training', 'validation', 'best']
+    """
+    ax = _axes(ax)
+    values = np.asarray(values, dtype=float)
+    spread = {} if spread is None else dict(spread)
+    if not curves:
+        raise ValueError("curves is empty: give at least one label -> scores")
+    unknown = [label for label in spread if label not in curves]
+    if unknown:
+        raise ValueError(f"spread names curves that curves does not have: {unknown}")
+    handles = []                          # legend entries in the order they are drawn
+    for k, (label, scores) in enumerate(curves.items()):
+        scores = np.asarray(scores, dtype=float)
+        if scores.shape != values.shape:
+            raise ValueError(f"curve {label!r} has shape {scores.shape}, expected "
+                             f"{values.shape} (one score per value)")
+        style = dict(color=PALETTE[k % len(PALETTE)], linestyle=LINESTYLES[k % len(LINESTYLES)],
+                     marker=_MARKERS[k % len(_MARKERS)], markersize=5, label=label)
+        if label in spread:
+            errors = np.asarray(spread[label], dtype=float)
+            if errors.shape != values.shape:
+                raise ValueError(f"spread of {label!r} has shape {errors.shape}, expected "
+                                 f"{values.shape}")
+            handles.append(ax.errorbar(values, scores, yerr=errors, capsize=3, **style))
+        else:
+            handles.extend(ax.plot(values, scores, **style))
+    if best is not None:
+        line = ax.axvline(best, color="gray", linestyle=":", linewidth=1.4, label=best_label)
+        handles += [line] if best_label else []
+    if reference is not None:
+        line = ax.axhline(reference, color="black", linestyle=":", linewidth=1.2,
+                          label=reference_label)
+        handles += [line] if reference_label else []
+    if logx:
+        ax.set_xscale("log")
+    if logy:
+        ax.set_yscale("log")
+    for axis, ticks in [(ax.xaxis, xticks), (ax.yaxis, yticks)]:
+        if ticks is not None:
+            axis.set_ticks(ticks, [f"{tick:g}" for tick in ticks])
+            axis.set_minor_locator(plt.NullLocator())
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend(handles=handles)
+    return ax
+
+
+def history_gallery(histories, *, metric="loss", ncols=3, mark_epochs=None,
+                    mark_label="marked epoch", log=False, sharey=True, suptitle=None,
+                    panel_size=(3.2, 2.7)):
+    r"""Small multiples of learning curves: one panel per training run, with the training
+    and validation ``metric`` per epoch.
+
+    The static counterpart of a slider over a training hyperparameter: each panel is one
+    slider position, and shared axes make the panels comparable at a glance.
+
+    Parameters
+    ----------
+    histories : dict of str -> optimlib.train.History
+        Panel title -> history recorded with validation data.
+    metric : {"loss", "accuracy"}, default "loss"
+    ncols : int, default 3
+    mark_epochs : dict of str -> int, optional
+        A dotted vertical line at this epoch in the panel with that title (e.g. the best
+        epoch).
+    mark_label : str, default "marked epoch"
+        Legend entry of those lines.
+    log : bool, default False
+        Logarithmic vertical axis.
+    sharey : bool, default True
+    suptitle : str, optional
+    panel_size : (float, float), default (3.2, 2.7)
+
+    Returns
+    -------
+    matplotlib Figure
+
+    Raises
+    ------
+    ValueError
+        If ``histories`` is empty, ``metric`` is unknown or ``mark_epochs`` names a panel
+        that ``histories`` does not have.
+
+    Examples
+    --------
+    >>> from optimlib.train import History
+    >>> history = History()
+    >>> for epoch, (train, val) in enumerate([(1.0, 1.1), (0.5, 0.7), (0.3, 0.8)], start=1):
+    ...     history.append(epoch=epoch, train_loss=train, val_loss=val, train_accuracy=0.9,
+    ...                    val_accuracy=0.8, lr=0.1, wall_time=0.0)
+    >>> fig = history_gallery({"run A": history, "run B": history}, mark_epochs={"run A": 2})
+    >>> [ax.get_title() for ax in fig.axes]
+    ['run A', 'run B']
+    """
+    if not histories:
+        raise ValueError("histories is empty: give at least one title -> History")
+    if metric not in ("loss", "accuracy"):
+        raise ValueError(f"metric must be 'loss' or 'accuracy', got {metric!r}")
+    mark_epochs = {} if mark_epochs is None else dict(mark_epochs)
+    unknown = [title for title in mark_epochs if title not in histories]
+    if unknown:
+        raise ValueError(f"mark_epochs names panels that histories does not have: {unknown}")
+    fig, axes = gallery(len(histories), ncols, panel_size=panel_size, sharex=True,
+                        sharey=sharey)
+    for k, (ax, (title, history)) in enumerate(zip(axes, histories.items())):
+        ax.plot(history.epoch, getattr(history, f"train_{metric}"), color=PALETTE[0],
+                linestyle="-", label="training")
+        ax.plot(history.epoch, getattr(history, f"val_{metric}"), color=PALETTE[1],
+                linestyle="--", label="validation")
+        if title in mark_epochs:
+            ax.axvline(mark_epochs[title], color="gray", linestyle=":", linewidth=1.2,
+                       label=mark_label)
+        if log:
+            ax.set_yscale("log")
+        ax.set_title(title)
+        ax.set_xlabel("epoch")
+        if k % ncols == 0:
+            ax.set_ylabel(metric)
+        if k == 0:
+            ax.legend()
+    if suptitle:
+        fig.suptitle(suptitle)
+    return fig
+
+
+def compare_scores(scores, ax=None, *, xlabel="score", reference=None, reference_label=None,
+                   title=None, fmt=".3f"):
+    """A dot plot of a few runs per setting: one row per setting, one dot per run (seed), a
+    bar at the mean.
+
+    With only a handful of seeds, showing every run says more than a mean and an error
+    bar: a difference between two settings is believable when their dots separate. Equal
+    scores (accuracies on a small set often coincide) are stacked vertically so that every
+    run stays visible. The mean is written under each row's label.
+
+    Parameters
+    ----------
+    scores : dict of str -> array_like, shape (r,)
+        Row label -> the scores of its runs; rows are drawn top to bottom in this order.
+    ax : matplotlib Axes, optional
+    xlabel : str, default "score"
+    reference : float, optional
+        A dotted vertical line, e.g. chance level, labelled ``reference_label``.
+    title : str, optional
+    fmt : str, default ".3f"
+        Format of the means in the row labels.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    ValueError
+        If ``scores`` is empty or a row has no score.
+
+    Examples
+    --------
+    >>> _, ax = plt.subplots()
+    >>> ax = compare_scores({"without": [0.90, 0.91], "with": [0.93, 0.95]}, ax,
+    ...                     xlabel="accuracy")
+    >>> [label.get_text() for label in ax.get_yticklabels()]
+    ['without\\nmean 0.905', 'with\\nmean 0.940']
+    """
+    ax = _axes(ax)
+    if not scores:
+        raise ValueError("scores is empty: give at least one label -> scores")
+    labels = []
+    for row, (label, values) in enumerate(scores.items()):
+        values = np.asarray(values, dtype=float).ravel()
+        if values.size == 0:
+            raise ValueError(f"row {label!r} has no scores")
+        y = -row
+        color = PALETTE[row % len(PALETTE)]
+        ax.scatter(values, y + _stack_offsets(values), s=36, color=color, alpha=0.75,
+                   marker=_MARKERS[row % len(_MARKERS)], edgecolors="black", linewidths=0.4,
+                   zorder=3)
+        mean = float(values.mean())
+        ax.plot([mean, mean], [y - 0.3, y + 0.3], color="black", linestyle="-", linewidth=2.0)
+        labels.append(f"{label}\nmean {mean:{fmt}}")
+    ax.set_yticks(-np.arange(len(labels)), labels)
+    ax.set_ylim(-len(labels) + 0.4, 0.6)
+    if reference is not None:
+        ax.axvline(reference, color="gray", linestyle=":", linewidth=1.4, label=reference_label)
+        if reference_label:
+            ax.legend(loc="best")
+    ax.set_xlabel(xlabel)
+    ax.grid(axis="y", visible=False)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def _stack_offsets(values, step=0.09):
+    """Vertical offsets 0, +step, -step, +2 step, ... for the repeats of each equal value."""
+    offsets = np.zeros(values.size)
+    for value in np.unique(values):
+        where = np.flatnonzero(values == value)
+        k = np.arange(where.size)
+        offsets[where] = step * np.where(k % 2 == 1, (k + 1) // 2, -(k // 2))
+    return offsets
