@@ -107,7 +107,12 @@ class TestChapter:
                          for o in c["outputs"])]
         assert shown, "each chapter has at least one interactive widget"
         for cell in shown:
-            assert "nbval-ignore-output" in cell["metadata"].get("tags", []), source(cell)
+            tags = cell["metadata"].get("tags", [])
+            # nbval executes the cell (the widget must work) but does not compare its live
+            # state; the site build does not re-create it: nbclient, which the build uses, can
+            # deadlock on widget messages (jupyter/nbclient#312), and the stored output
+            # already renders the widget's initial view
+            assert "nbval-ignore-output" in tags and "skip-execution" in tags, source(cell)
 
     def test_no_chapter_bibliography_or_footnote_citations(self, path):
         text = "\n".join(source(c) for c in load(path)["cells"])
