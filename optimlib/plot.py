@@ -43,6 +43,14 @@ def _axes(ax):
     return plt.gca() if ax is None else ax
 
 
+def _label_axes(ax, xlabel, ylabel, title=None):
+    """Axis labels, and the title if there is one: every figure function ends this way."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+
+
 def _window(problem, dims, xlim, ylim, center):
     if xlim is not None and ylim is not None:
         return xlim, ylim
@@ -169,10 +177,7 @@ def loss_curves(curves, ax=None, *, xlabel="iteration $t$", ylabel="loss", log=T
         ax.axhline(reference, color="gray", linestyle=":", linewidth=1.2, label=reference_label)
     if log:
         ax.set_yscale("log")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
+    _label_axes(ax, xlabel, ylabel, title)
     if len(curves) > 1 or reference_label:
         ax.legend()
     return ax
@@ -347,10 +352,7 @@ def parameter_paths(thetas, *, targets=None, names=None, ax=None, xlabel="iterat
             ax.axhline(targets[j], color=color, linestyle=":", linewidth=1.2)
     if targets is not None:
         ax.plot([], [], color="gray", linestyle=":", linewidth=1.2, label=target_label)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
+    _label_axes(ax, xlabel, ylabel, title)
     ax.legend()
     return ax
 
@@ -415,10 +417,7 @@ def finite_difference_errors(steps, errors, *, optimal=None, ax=None, title=None
             ax.axvline(optimal[label], color=line.get_color(), linestyle=":", linewidth=1.2)
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
+    _label_axes(ax, xlabel, ylabel, title)
     ax.legend()
     return ax
 
@@ -585,10 +584,7 @@ def range_test(result, ax=None, *, title=None, xlabel=r"learning rate $\eta$ (lo
     low = float(np.min(smoothed[finite]))
     high = float(max(smoothed[finite][0], low)) * 1.5
     ax.set_ylim(low / 1.5, high)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
+    _label_axes(ax, xlabel, ylabel, title)
     ax.legend(loc="lower left")          # the curve is high at small rates: free space
     return ax
 
@@ -910,10 +906,7 @@ def regression_1d(x, y, grid, predictions, ax=None, *, truth=None, ylim=None, ti
                label="training data")
     if ylim is not None:
         ax.set_ylim(ylim)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
+    _label_axes(ax, xlabel, ylabel, title)
     return ax
 
 
@@ -1011,10 +1004,7 @@ def validation_curve(values, curves, ax=None, *, spread=None, xlabel, ylabel, lo
         if ticks is not None:
             axis.set_ticks(ticks, [f"{tick:g}" for tick in ticks])
             axis.set_minor_locator(plt.NullLocator())
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
+    _label_axes(ax, xlabel, ylabel, title)
     ax.legend(handles=handles)
     return ax
 
