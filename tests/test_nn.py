@@ -321,6 +321,55 @@ def test_mlp_forward_and_backward_match_torch():
                                    rtol=1e-10, atol=1e-14)
 
 
+def test_mlp_training_reproduces_sklearn_mlpclassifier_from_the_same_start():
+    """Two epochs of MLPClassifier (Adam, no L2) on digits, replayed with optimlib's MLP and
+    loss: same initial weights and minibatch order, and the update written here in
+    scikit-learn's form of Adam (eps added to sqrt(v) before bias correction). The final
+    weights agree to 1e-12, so forward pass, loss and backward pass are the same."""
+    neural_network = pytest.importorskip("sklearn.neural_network")
+    from sklearn.utils import shuffle
+
+    from optimlib.data import load_digits
+    X_digits, y_digits = load_digits()
+    X_digits = (X_digits[:300] - 8.0) / 8.0
+    y_digits = y_digits[:300]
+    seed, sizes, epochs, batch, lr, beta1, beta2, eps = 3, [64, 16, 10], 2, 32, 1e-2, 0.9, \
+        0.999, 1e-8
+    generator = np.random.RandomState(seed)         # MLPClassifier's draws, in its order
+    model = nn.MLP(sizes)
+    for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        bound = np.sqrt(6.0 / (fan_in + fan_out))
+        model.params[f"{2 * i}.weight"][...] = generator.uniform(-bound, bound,
+                                                                  (fan_in, fan_out))
+        model.params[f"{2 * i}.bias"][...] = generator.uniform(-bound, bound, fan_out)
+    m = {name: np.zeros_like(p) for name, p in model.params.items()}
+    v = {name: np.zeros_like(p) for name, p in model.params.items()}
+    loss, order, t = nn.CrossEntropyLoss(), np.arange(len(y_digits)), 0
+    for _ in range(epochs):
+        order = shuffle(order, random_state=generator)
+        for start in range(0, len(order), batch):
+            rows = order[start:start + batch]
+            loss(model(X_digits[rows]), y_digits[rows])
+            model.backward(loss.backward())
+            t += 1
+            step = lr * np.sqrt(1 - beta2 ** t) / (1 - beta1 ** t)
+            for name, g in model.grads.items():
+                m[name] = beta1 * m[name] + (1 - beta1) * g
+                v[name] = beta2 * v[name] + (1 - beta2) * g ** 2
+                model.params[name] -= step * m[name] / (np.sqrt(v[name]) + eps)
+    reference = neural_network.MLPClassifier(
+        hidden_layer_sizes=(sizes[1],), alpha=0.0, batch_size=batch, learning_rate_init=lr,
+        max_iter=epochs, random_state=seed, tol=0.0, n_iter_no_change=epochs + 1)
+    with pytest.warns(Warning):                     # ConvergenceWarning: max_iter reached
+        reference.fit(X_digits, y_digits)
+    for i in range(2):
+        np.testing.assert_allclose(model.params[f"{2 * i}.weight"], reference.coefs_[i],
+                                   rtol=0, atol=1e-12)
+        np.testing.assert_allclose(model.params[f"{2 * i}.bias"], reference.intercepts_[i],
+                                   rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(model.predict(X_digits), reference.predict(X_digits))
+
+
 # -- bad input ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("make, message", [
     (lambda: nn.Linear(0, 3), "in_features"),
