@@ -3,22 +3,52 @@
 :func:`publisher` hands computed numbers to the prose. A chapter writes
 ``publish = publisher("ch02")`` once, then ``publish(kappa=q.condition_number)`` in a code cell
 and ``{glue:text}`ch02_kappa:.1f``` in the text, so no number in the prose is typed by hand.
-Values are rounded to 6 significant digits before they are stored: the notebook's stored
-outputs (which nbval compares) then do not depend on the last bits of a machine's arithmetic.
+Chapters that glue under names they compute use :func:`glue`, a drop-in for ``myst_nb.glue``.
+
+Numbers are rounded to 6 significant digits before they are stored: the notebook's stored
+outputs (which nbval compares) then do not depend on the last bits of a machine's arithmetic
+(BLAS kernels and numpy's SIMD loops differ between processors). Chapters never call
+``myst_nb.glue`` directly; ``tests/test_chapters.py`` checks this.
 """
+
+import numbers
 
 import numpy as np
 
-__all__ = ["publisher", "rounded"]
+__all__ = ["glue", "publisher", "rounded"]
 
 
 def rounded(value, digits=6):
-    """``value`` as an int, or a float rounded to ``digits`` significant digits."""
+    """``value`` as an int, or a float rounded to ``digits`` significant digits.
+
+    Anything that is not a real number (a string, a ``Markdown`` object) is returned as it is.
+    """
+    if not isinstance(value, (numbers.Real, np.bool_, np.integer, np.floating)):
+        return value
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     if isinstance(value, (int, np.integer)):
         return int(value)
     return float(f"{float(value):.{digits}g}")
+
+
+def glue(name, value, display=False, digits=6):
+    """``myst_nb.glue(name, rounded(value, digits), display)``.
+
+    Parameters
+    ----------
+    name : str
+        The glue key, e.g. ``"ch05_gd_steps"`` (global to the book).
+    value : number or object
+        Numbers are rounded to ``digits`` significant digits (see :func:`rounded`); other
+        objects (text, ``IPython.display.Markdown``) are glued as they are.
+    display : bool, default False
+        Whether the cell also shows the value.
+    digits : int, default 6
+    """
+    from myst_nb import glue as myst_glue   # the book's toolchain, not needed by the rest
+
+    myst_glue(name, rounded(value, digits), display=display)
 
 
 def publisher(prefix, digits=6):
@@ -38,10 +68,8 @@ def publisher(prefix, digits=6):
     >>> rounded(np.int64(12750))
     12750
     """
-    from myst_nb import glue   # the book's toolchain; not needed by the rest of optimlib
-
     def publish(**numbers):
         for name, value in numbers.items():
-            glue(f"{prefix}_{name}", rounded(value, digits), display=False)
+            glue(f"{prefix}_{name}", value, digits=digits)
 
     return publish

@@ -16,6 +16,8 @@ the parameters), so it inherits the eigenvalues, condition number and step-size 
 Chapter 2 derives.
 """
 
+import math
+
 import numpy as np
 
 from optimlib._validation import check_array, check_int, check_real
@@ -63,11 +65,36 @@ class Problem:
         return theta
 
 
+def _matvec(M, x):
+    """``x @ M.T`` for a vector or a stack of vectors ``x``, by elementwise products and sums.
+
+    numpy's ``@`` calls BLAS, whose kernels round differently on different processors; this
+    gives the same bits everywhere (it is only used on the book's small problems)."""
+    return np.sum(x[..., None, :] * M, axis=-1)
+
+
+def _orthonormal_columns(M):
+    r"""Q with orthonormal columns spanning those of ``M``, by modified Gram-Schmidt.
+
+    The Q of a QR decomposition up to column signs (which do not change
+    :math:`Q \Lambda Q^\top`), in elementwise arithmetic so that it is the same on every
+    processor (LAPACK's is not)."""
+    Q = np.array(M, dtype=float)
+    for j in range(Q.shape[1]):
+        for i in range(j):
+            Q[:, j] -= np.sum(Q[:, i] * Q[:, j]) * Q[:, i]
+        Q[:, j] /= math.sqrt(np.sum(Q[:, j] * Q[:, j]))
+    return Q
+
+
 class Quadratic(Problem):
     r"""The quadratic :math:`f(\theta) = \tfrac12 \theta^\top A \theta - c^\top \theta + f_0`.
 
     With :math:`A` symmetric positive definite, the gradient is :math:`A\theta - c`, the
     Hessian is :math:`A`, and the unique minimizer solves :math:`A\theta^\star = c`.
+    The loss and gradient are computed with elementwise products and sums rather than BLAS, so
+    a run gives the same bits on every processor (the adaptive methods of Chapter 5 amplify
+    last-bit differences, and the book's stored outputs must match every reader's).
     Gradient descent with step :math:`\eta` multiplies the error
     :math:`\theta_t - \theta^\star` by :math:`I - \eta A` at every step (Chapter 2), so it
     converges if and only if :math:`0 < \eta < 2/\lambda_{\max}`, at the rate
@@ -123,9 +150,10 @@ class Quadratic(Problem):
         r"""A quadratic whose Hessian has condition number ``kappa``.
 
         The eigenvalues are spread evenly from :math:`\lambda_{\max}/\kappa` to
-        :math:`\lambda_{\max}`. In 2-D the eigenvectors are rotated by ``angle`` (radians)
-        so that the valley is not aligned with the axes; in higher dimension they are a
-        random rotation drawn from ``seed``.
+        :math:`\lambda_{\max}` (``eigenvalues`` holds exactly these values, so
+        ``condition_number`` is exactly ``kappa``). In 2-D the eigenvectors are rotated by
+        ``angle`` (radians) so that the valley is not aligned with the axes; in higher
+        dimension they are a random rotation drawn from ``seed``.
 
         Parameters
         ----------
@@ -148,26 +176,32 @@ class Quadratic(Problem):
         angle = check_real("angle", angle)
         eigenvalues = np.linspace(lambda_max / kappa, lambda_max, dim)
         if dim == 2:
-            cos, sin = np.cos(angle), np.sin(angle)
+            cos, sin = math.cos(angle), math.sin(angle)
             Q = np.array([[cos, -sin], [sin, cos]])
         else:
             rng = np.random.default_rng(check_int("seed", seed, low=0))
-            Q, _ = np.linalg.qr(rng.standard_normal((dim, dim)))
-        A = (Q * eigenvalues) @ Q.T
+            Q = _orthonormal_columns(rng.standard_normal((dim, dim)))
+        A = _matvec(Q * eigenvalues, Q)          # Q diag(eigenvalues) Q^T, row by row
         A = (A + A.T) / 2
         if minimizer is None:
-            return cls(A)
-        minimizer = check_array("minimizer", minimizer, shape=(dim,))
-        return cls(A, c=A @ minimizer, f0=0.5 * minimizer @ A @ minimizer)
+            problem = cls(A)
+        else:
+            minimizer = check_array("minimizer", minimizer, shape=(dim,))
+            c = _matvec(A, minimizer)
+            problem = cls(A, c=c, f0=0.5 * float(np.sum(minimizer * c)))
+        # The spectrum by construction, rather than LAPACK's (which differs from it, and
+        # between processors, in the last bits): kappa is exactly the condition number.
+        problem.eigenvalues = eigenvalues
+        return problem
 
     # -- the objective ----------------------------------------------------------------
     def loss(self, theta):
         theta = self._points(theta)
-        quadratic = 0.5 * np.einsum("...i,ij,...j->...", theta, self.A, theta)
-        return self._value(quadratic - theta @ self.c + self.f0)
+        quadratic = 0.5 * np.sum(theta * _matvec(self.A, theta), axis=-1)
+        return self._value(quadratic - np.sum(theta * self.c, axis=-1) + self.f0)
 
     def grad(self, theta):
-        return self.A @ self._point(theta) - self.c
+        return _matvec(self.A, self._point(theta)) - self.c
 
     def hessian(self, theta=None):
         return self.A.copy()
@@ -178,7 +212,7 @@ class Quadratic(Problem):
 
     @property
     def minimum(self):
-        return float(self.f0 - 0.5 * self.c @ self.minimizer)
+        return float(self.f0 - 0.5 * np.sum(self.c * self.minimizer))
 
     # -- what Chapter 2 derives -------------------------------------------------------
     @property

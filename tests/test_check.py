@@ -64,3 +64,5 @@ def test_rounded_numbers_for_the_prose():
     assert rounded(123456789.0) == 123457000.0
     assert rounded(np.int64(7)) == 7 and isinstance(rounded(np.int64(7)), int)
     assert rounded(1.23456789e-10, digits=3) == 1.23e-10
+    assert rounded(-1.5e-300) == -1.5e-300 and rounded(np.float32(0.1)) == 0.1
+    assert rounded("AdaGrad and Adam") == "AdaGrad and Adam"

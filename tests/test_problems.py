@@ -1,6 +1,8 @@
 """Test objectives: values and derivatives by hand, gradients by finite differences,
 minimizers by their optimality conditions."""
 
+import os
+
 import numpy as np
 import pytest
 
@@ -37,6 +39,51 @@ def test_with_condition_number_has_requested_spectrum(kappa, dim):
     assert q.condition_number == pytest.approx(kappa, rel=1e-10)
     assert q.L == pytest.approx(2.0, rel=1e-12)
     assert q.lambda_min == pytest.approx(2.0 / kappa, rel=1e-10)
+    # eigenvalues are stored by construction; the matrix itself must have them
+    np.testing.assert_allclose(np.linalg.eigvalsh(q.A), np.linspace(2.0 / kappa, 2.0, dim),
+                               rtol=0, atol=1e-13)
+
+
+def test_elementwise_products_agree_with_blas():
+    q = Quadratic.with_condition_number(30.0, dim=12, seed=3, minimizer=np.arange(12.0))
+    points = np.random.default_rng(0).standard_normal((5, 12))
+    np.testing.assert_allclose(q.grad(points[0]), q.A @ points[0] - q.c, rtol=1e-13)
+    expected = 0.5 * np.einsum("ki,ij,kj->k", points, q.A, points) - points @ q.c + q.f0
+    np.testing.assert_allclose(q.loss(points), expected, rtol=1e-13)
+
+
+CHAOTIC_RUNS = """
+import numpy as np
+from optimlib.optim import SGD, NAdam
+from optimlib.problems import Quadratic
+from optimlib.train import minimize
+rotated = Quadratic.with_condition_number(100, angle=np.pi / 4)
+nadam = minimize(rotated, np.array([-1.7678, -0.3536]), NAdam, steps=300, lr=0.3)
+q = Quadratic.with_condition_number(1000, dim=20, seed=0, minimizer=np.ones(20))
+heavy = minimize(q, np.zeros(20), SGD, steps=3000, lr=3.6, momentum=0.88)
+print([float(x).hex() for x in (*nadam.thetas[-1], *heavy.thetas[-1])])
+"""
+
+
+def test_quadratic_runs_give_the_same_bits_on_a_processor_without_avx():
+    """The chapters' stored outputs must match every reader's run. NAdam near the optimum of
+    a rotated valley amplifies a last-bit difference into a visibly different trajectory
+    (Chapter 5's race), so the quadratic avoids BLAS, whose kernels round differently per
+    processor. A child process stands in for an older processor: numpy's SIMD loops beyond
+    the baseline disabled and OpenBLAS forced to its Nehalem (SSE, no FMA) kernels."""
+    import platform
+    import subprocess
+    import sys
+    if platform.machine() not in ("x86_64", "AMD64"):
+        pytest.skip("the emulated processor is an x86 one")
+    from numpy._core import _multiarray_umath as umath
+    extra = [name for name in umath.__cpu_dispatch__ if umath.__cpu_features__.get(name)]
+    env = {**os.environ, "OPENBLAS_CORETYPE": "Nehalem",
+           "NPY_DISABLE_CPU_FEATURES": " ".join(extra)}
+    runs = [subprocess.run([sys.executable, "-c", CHAOTIC_RUNS], env=environment, check=True,
+                           capture_output=True, text=True).stdout
+            for environment in (os.environ, env)]
+    assert runs[0] == runs[1]
 
 
 def test_with_condition_number_places_the_minimizer():
