@@ -654,6 +654,19 @@ class Adam(Optimizer):
         step *= self.lr / self._bias_correction1          # lr * m^_t / (sqrt(v^_t) + eps)
         param -= step
 
+    def _moments(self, param, grad, state):
+        """Weight decay, then :math:`m_t` and :math:`v_t` updated in place, in the form of the
+        torch implementations that :class:`NAdam` and :class:`RAdam` follow
+        (``m += (1 - b1) (g - m)``, a lerp); returns ``(g, m_t, v_t)``."""
+        beta1, beta2 = self.betas
+        self._decay_weights(param)
+        grad = self._gradient(param, grad)
+        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+        exp_avg += (1 - beta1) * (grad - exp_avg)
+        exp_avg_sq *= beta2
+        exp_avg_sq += (1 - beta2) * grad * grad
+        return grad, exp_avg, exp_avg_sq
+
 
 class AdamW(Adam):
     r"""AdamW: :class:`Adam` with decoupled weight decay.
@@ -740,13 +753,7 @@ class NAdam(Adam):
         self._bias_correction2 = 1 - beta2 ** t
 
     def _update(self, param, grad, state):
-        beta1, beta2 = self.betas
-        self._decay_weights(param)
-        grad = self._gradient(param, grad)
-        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-        exp_avg += (1 - beta1) * (grad - exp_avg)
-        exp_avg_sq *= beta2
-        exp_avg_sq += (1 - beta2) * grad * grad
+        grad, exp_avg, exp_avg_sq = self._moments(param, grad, state)
         denominator = np.sqrt(exp_avg_sq / self._bias_correction2) + self.eps
         mu, mu_next = self._mu, self._mu_next
         param -= (self.lr * (1 - mu) / (1 - self.mu_product)) * grad / denominator
@@ -806,13 +813,7 @@ class RAdam(Adam):
             if rho_t > 5 else None)
 
     def _update(self, param, grad, state):
-        beta1, beta2 = self.betas
-        self._decay_weights(param)
-        grad = self._gradient(param, grad)
-        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-        exp_avg += (1 - beta1) * (grad - exp_avg)
-        exp_avg_sq *= beta2
-        exp_avg_sq += (1 - beta2) * grad * grad
+        grad, exp_avg, exp_avg_sq = self._moments(param, grad, state)
         corrected = exp_avg / self._bias_correction1                     # m^_t
         if self._rectification is None:
             param -= self.lr * corrected
