@@ -16,8 +16,10 @@ for reading), and then a scheduler class that applies it to an optimizer:
 [0.1, 0.1, 0.05, 0.05, 0.025]
 
 As in torch, "step" counts calls of ``sched.step()``: once per epoch for most schedules, once
-per minibatch for :class:`OneCycleLR` (and for warmup with :class:`LinearLR` if you like).
-:class:`ReduceLROnPlateau` is stepped with the monitored metric, ``sched.step(val_loss)``.
+per minibatch for :class:`OneCycleLR` and for warmups (:class:`LinearLR`, or a
+:class:`SequentialLR` of warmup then decay; ``optimlib.train.fit`` does this with
+``scheduler_interval="step"``). :class:`ReduceLROnPlateau` is stepped with the monitored
+metric, ``sched.step(val_loss)``. :class:`LambdaLR` takes any factor as a function of the step.
 """
 
 import math
@@ -30,7 +32,8 @@ from optimlib._validation import check_int, check_real
 
 __all__ = ["step_lr", "multistep_lr", "exponential_lr", "cosine_lr", "linear_lr",
            "one_cycle_lr", "one_cycle_momentum", "LRScheduler", "StepLR", "MultiStepLR",
-           "ExponentialLR", "CosineAnnealingLR", "LinearLR", "OneCycleLR",
+           "ExponentialLR", "CosineAnnealingLR", "LinearLR", "LambdaLR", "SequentialLR",
+           "OneCycleLR",
            "ReduceLROnPlateau", "RangeTestResult", "lr_range_test"]
 
 
@@ -117,8 +120,11 @@ def one_cycle_momentum(t, total_steps, pct_start=0.3, anneal_strategy="cos",
 class LRScheduler:
     """Base class: set ``optimizer.lr`` to :meth:`lr_at` of the step count.
 
-    Constructing a scheduler applies the rate of step 0 (and remembers the optimizer's
-    current ``lr`` as ``base_lr``); each :meth:`step` advances one step.
+    Constructing a scheduler applies the rate of step 0; each :meth:`step` advances one step.
+    The schedule is relative to ``base_lr``, the optimizer's ``lr`` when its first scheduler
+    was built (kept as ``optimizer.initial_lr``, as torch keeps ``group["initial_lr"]``), so
+    that schedulers built one after the other on one optimizer, for :class:`SequentialLR`,
+    share the same base.
 
     Parameters
     ----------
@@ -135,7 +141,8 @@ class LRScheduler:
         self.optimizer = optimizer
         self.last_epoch = check_int("last_epoch", last_epoch, low=-1)
         if last_epoch == -1:
-            optimizer.initial_lr = optimizer.lr
+            if not hasattr(optimizer, "initial_lr"):    # the first scheduler sets it, as in torch
+                optimizer.initial_lr = optimizer.lr
         elif not hasattr(optimizer, "initial_lr"):
             raise ValueError("last_epoch >= 0 needs optimizer.initial_lr (the schedule's base lr)")
         self.base_lr = optimizer.initial_lr
@@ -223,6 +230,127 @@ class LinearLR(LRScheduler):
 
     def lr_at(self, t):
         return linear_lr(t, self.base_lr, self.start_factor, self.end_factor, self.total_iters)
+
+
+class LambdaLR(LRScheduler):
+    r"""The rate :math:`\eta_t = \eta_0\, \lambda(t)` for a function ``lr_lambda`` of the step.
+
+    Parameters
+    ----------
+    optimizer : optimlib.optim.Optimizer
+    lr_lambda : callable
+        ``lr_lambda(t) -> float``, the factor at step ``t`` (0, 1, 2, ...).
+    last_epoch : int, default -1
+
+    Examples
+    --------
+    >>> from optimlib.optim import SGD
+    >>> opt = SGD([np.zeros(1)], lr=0.1)
+    >>> sched = LambdaLR(opt, lambda t: 1 / (1 + t))
+    >>> sched.step(); sched.step()
+    >>> round(opt.lr, 6)                                      # 0.1 / 3
+    0.033333
+
+    References
+    ----------
+    PyTorch documentation, ``torch.optim.lr_scheduler.LambdaLR``.
+    """
+
+    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+        if not callable(lr_lambda):
+            raise ValueError(f"lr_lambda must be a function of the step, got {lr_lambda!r}")
+        self.lr_lambda = lr_lambda
+        super().__init__(optimizer, last_epoch)
+
+    def lr_at(self, t):
+        return self.base_lr * self.lr_lambda(t)
+
+    def state_dict(self):
+        """Everything but the function (which may not pickle), as in torch."""
+        return {key: value for key, value in super().state_dict().items()
+                if key != "lr_lambda"}
+
+
+class SequentialLR(LRScheduler):
+    r"""Run ``schedulers`` one after another, switching at the steps in ``milestones``.
+
+    Scheduler :math:`i` runs from step :math:`m_{i-1}` (with :math:`m_{-1} = 0`) and starts
+    at its own step 0 there: :math:`\eta_t = \eta^{(i)}_{t - m_{i-1}}`. The usual use is a
+    warmup followed by a decay, each stepped once per minibatch:
+
+    >>> from optimlib.optim import SGD
+    >>> opt = SGD([np.zeros(1)], lr=0.1)
+    >>> warmup = LinearLR(opt, start_factor=0.25, total_iters=3)
+    >>> decay = CosineAnnealingLR(opt, T_max=4)
+    >>> sched = SequentialLR(opt, [warmup, decay], milestones=[3])
+    >>> rates = []
+    >>> for t in range(8):
+    ...     rates.append(round(opt.lr, 4))
+    ...     sched.step()
+    >>> rates
+    [0.025, 0.05, 0.075, 0.1, 0.0854, 0.05, 0.0146, 0.0]
+
+    Parameters
+    ----------
+    optimizer : optimlib.optim.Optimizer
+    schedulers : sequence of LRScheduler
+        Built on ``optimizer``, in the order they run (building them applied their step-0
+        rates; this scheduler undoes that and starts the first one, as torch does).
+    milestones : sequence of int
+        ``len(schedulers) - 1`` increasing steps at which the next scheduler takes over.
+    last_epoch : int, default -1
+
+    References
+    ----------
+    PyTorch documentation, ``torch.optim.lr_scheduler.SequentialLR``.
+    """
+
+    def __init__(self, optimizer, schedulers, milestones, last_epoch=-1):
+        schedulers = list(schedulers)
+        if not schedulers:
+            raise ValueError("schedulers must hold at least one scheduler")
+        for i, scheduler in enumerate(schedulers):
+            if not isinstance(scheduler, LRScheduler) or isinstance(scheduler, SequentialLR):
+                raise ValueError(f"schedulers[{i}] must be one of the step schedulers (not "
+                                 f"ReduceLROnPlateau or SequentialLR), got "
+                                 f"{type(scheduler).__name__}")
+            if scheduler.optimizer is not optimizer:
+                raise ValueError(f"schedulers[{i}] belongs to another optimizer")
+        milestones = [check_int(f"milestones[{i}]", m, low=1) for i, m in enumerate(milestones)]
+        if len(milestones) != len(schedulers) - 1:
+            raise ValueError(f"{len(schedulers)} schedulers need {len(schedulers) - 1} "
+                             f"milestones, got {len(milestones)}")
+        if any(b <= a for a, b in zip(milestones, milestones[1:])):
+            raise ValueError(f"milestones must be increasing, got {milestones}")
+        self.schedulers, self.milestones = schedulers, milestones
+        super().__init__(optimizer, last_epoch)
+
+    def _current(self, t):
+        """The scheduler in charge at step ``t`` and its own step count there."""
+        i = bisect_right(self.milestones, t)
+        return self.schedulers[i], t - (self.milestones[i - 1] if i else 0)
+
+    def lr_at(self, t):
+        scheduler, local = self._current(t)
+        return scheduler.lr_at(local)
+
+    def step(self):
+        self.last_epoch += 1
+        scheduler, local = self._current(self.last_epoch)
+        scheduler.last_epoch = local - 1       # the scheduler's own step (and momentum, for
+        scheduler.step()                       # OneCycleLR) at its local step count
+
+    def state_dict(self):
+        state = {key: value for key, value in super().state_dict().items()
+                 if key != "schedulers"}
+        state["schedulers"] = [scheduler.state_dict() for scheduler in self.schedulers]
+        return state
+
+    def load_state_dict(self, state_dict):
+        state = dict(state_dict)
+        for scheduler, saved in zip(self.schedulers, state.pop("schedulers")):
+            scheduler.load_state_dict(saved)
+        super().load_state_dict(state)
 
 
 class OneCycleLR(LRScheduler):
@@ -391,7 +519,8 @@ class RangeTestResult:
 
 
 def lr_range_test(loss_and_grads, params, optimizer_cls, *, lr_min=1e-6, lr_max=1.0,
-                  steps=100, smoothing=0.98, stop_factor=4.0, **hyperparameters):
+                  steps=100, smoothing=0.98, stop_factor=4.0, skip_start=0,
+                  **hyperparameters):
     r"""Smith's learning-rate range test: train briefly while the rate grows exponentially.
 
     At step :math:`k` the rate is :math:`\eta_k = \eta_{\min}(\eta_{\max}/\eta_{\min})^{k/(K-1)}`.
@@ -413,6 +542,10 @@ def lr_range_test(loss_and_grads, params, optimizer_cls, *, lr_min=1e-6, lr_max=
     smoothing : float, default 0.98
         Weight of the exponential moving average of the loss, in [0, 1).
     stop_factor : float, default 4
+    skip_start : int, default 0
+        Steps at the start left out when picking ``steepest_lr`` and ``min_loss_lr``: with
+        minibatches the first smoothed values rest on a few losses only, and their noise can
+        look like the steepest descent.
     **hyperparameters
         Passed to the optimizer.
 
@@ -429,6 +562,7 @@ def lr_range_test(loss_and_grads, params, optimizer_cls, *, lr_min=1e-6, lr_max=
     steps = check_int("steps", steps, low=2)
     smoothing = check_real("smoothing", smoothing, low=0, high=1, high_open=True)
     stop_factor = check_real("stop_factor", stop_factor, low=1)
+    skip_start = check_int("skip_start", skip_start, low=0, high=steps - 2)
     optimizer = optimizer_cls(params, lr=lr_min, **hyperparameters)
     saved = [p.copy() for p in optimizer.params]
     lrs, losses, smoothed = [], [], []
@@ -450,6 +584,10 @@ def lr_range_test(loss_and_grads, params, optimizer_cls, *, lr_min=1e-6, lr_max=
             param[...] = original
     lrs, losses, smoothed = np.array(lrs), np.array(losses), np.array(smoothed)
     finite = np.isfinite(smoothed)
+    finite[:skip_start] = False
+    if not finite.any():
+        raise ValueError(f"the test stopped after {len(lrs)} steps, within skip_start="
+                         f"{skip_start}; lower lr_min or skip_start")
     slope = np.gradient(smoothed[finite], np.log(lrs[finite])) if finite.sum() > 1 else np.zeros(1)
     return RangeTestResult(lrs, losses, smoothed, steepest_lr=float(lrs[finite][np.argmin(slope)]),
                            min_loss_lr=float(lrs[finite][np.argmin(smoothed[finite])]))

@@ -326,7 +326,8 @@ def evaluate(model, loss, X, y):
 
 
 def fit(model, optimizer, X, y, *, epochs, batch_size, loss="cross_entropy",
-        validation_data=None, scheduler=None, callbacks=(), seed=0, progress=False):
+        validation_data=None, scheduler=None, scheduler_interval=None, callbacks=(), seed=0,
+        progress=False):
     r"""Train a model by minibatch gradient descent and record its learning curves.
 
     Each epoch visits the training samples once, in a new random order (drawn from ``seed``),
@@ -355,10 +356,12 @@ def fit(model, optimizer, X, y, *, epochs, batch_size, loss="cross_entropy",
     scheduler : optional
         A scheduler from :mod:`optimlib.schedules` built on ``optimizer``.
         :class:`~optimlib.schedules.ReduceLROnPlateau` is stepped once per epoch with the
-        validation loss (so it needs ``validation_data``);
-        :class:`~optimlib.schedules.OneCycleLR` once per minibatch (give it
-        ``epochs`` and ``steps_per_epoch = ceil(n / batch_size)``); every other scheduler
-        once per epoch.
+        validation loss (so it needs ``validation_data``).
+    scheduler_interval : {"epoch", "step"}, optional
+        When the other schedulers are stepped: after every epoch, or after every minibatch
+        (a warmup, or a :class:`~optimlib.schedules.SequentialLR` of warmup and decay, counted
+        in steps; there are ``ceil(n / batch_size)`` steps per epoch). Default: ``"step"``
+        for :class:`~optimlib.schedules.OneCycleLR`, ``"epoch"`` otherwise.
     callbacks : sequence of Callback, default ()
         For example ``[EarlyStopping(patience=5)]``.
     seed : int or numpy.random.Generator, default 0
@@ -401,7 +404,7 @@ def fit(model, optimizer, X, y, *, epochs, batch_size, loss="cross_entropy",
             raise ValueError("validation_data must be a pair (X_val, y_val)")
         validation_data = _training_data(model, loss, "X_val", validation_data[0], "y_val",
                                          validation_data[1])
-    _check_scheduler(scheduler, optimizer, validation_data)
+    per_step = _scheduler_per_step(scheduler, scheduler_interval, optimizer, validation_data)
     callbacks = list(callbacks) + ([ProgressBar(epochs)] if progress else [])
     rng = check_rng(seed)
     history = History()
@@ -413,9 +416,9 @@ def fit(model, optimizer, X, y, *, epochs, batch_size, loss="cross_entropy",
         with np.errstate(over="ignore", invalid="ignore"):
             for epoch in range(1, epochs + 1):
                 lr = optimizer.lr
-                train_loss, train_accuracy = _train_epoch(model, optimizer, loss, X, y,
-                                                          batch_size, rng, scheduler,
-                                                          f"epoch {epoch} of {epochs}")
+                train_loss, train_accuracy = _train_epoch(
+                    model, optimizer, loss, X, y, batch_size, rng,
+                    scheduler if per_step else None, f"epoch {epoch} of {epochs}")
                 val_loss = val_accuracy = math.nan
                 if validation_data is not None:
                     val_loss, val_accuracy = evaluate(model, loss, *validation_data)
@@ -424,7 +427,7 @@ def fit(model, optimizer, X, y, *, epochs, batch_size, loss="cross_entropy",
                                wall_time=time.perf_counter() - start)
                 if isinstance(scheduler, ReduceLROnPlateau):
                     scheduler.step(val_loss)
-                elif scheduler is not None and not isinstance(scheduler, OneCycleLR):
+                elif scheduler is not None and not per_step:
                     scheduler.step()
                 stops = [callback.on_epoch_end(model, history) for callback in callbacks]
                 if any(stops):
@@ -437,7 +440,9 @@ def fit(model, optimizer, X, y, *, epochs, batch_size, loss="cross_entropy",
 
 
 def _train_epoch(model, optimizer, loss, X, y, batch_size, rng, scheduler, epoch):
-    """One pass over the data in shuffled minibatches; returns the mean loss and accuracy."""
+    """One pass over the data in shuffled minibatches; returns the mean loss and accuracy.
+
+    ``scheduler``, if given, is stepped after every minibatch."""
     classification = _is_classification(y) and model.out_features > 1
     loss_sum, correct = 0.0, 0
     model.train()
@@ -450,7 +455,7 @@ def _train_epoch(model, optimizer, loss, X, y, batch_size, rng, scheduler, epoch
                                                       optimizer))
         model.backward(loss.backward())                  # backward pass: fills model.grads
         optimizer.step(model.grads)                      # update model.params in place
-        if isinstance(scheduler, OneCycleLR):            # the schedule stepped per minibatch
+        if scheduler is not None:                        # a schedule counted in minibatches
             scheduler.step()
         loss_sum += value * len(rows)
         if classification:
@@ -474,14 +479,25 @@ def _training_data(model, loss, X_name, X, y_name, y):
     return X, y
 
 
-def _check_scheduler(scheduler, optimizer, validation_data):
+def _scheduler_per_step(scheduler, interval, optimizer, validation_data):
+    """Check the scheduler; return whether it is stepped after every minibatch."""
+    if interval not in (None, "epoch", "step"):
+        raise ValueError(f"scheduler_interval must be 'epoch' or 'step', got {interval!r}")
     if scheduler is None:
-        return
+        return False
     if getattr(scheduler, "optimizer", None) is not optimizer:
         raise ValueError("scheduler must be built on the optimizer passed to fit")
-    if isinstance(scheduler, ReduceLROnPlateau) and validation_data is None:
-        raise ValueError("ReduceLROnPlateau is stepped with the validation loss: "
-                         "pass validation_data")
+    if isinstance(scheduler, ReduceLROnPlateau):
+        if validation_data is None:
+            raise ValueError("ReduceLROnPlateau is stepped with the validation loss: "
+                             "pass validation_data")
+        if interval == "step":
+            raise ValueError("ReduceLROnPlateau is stepped once per epoch, with the "
+                             "validation loss: scheduler_interval must be 'epoch'")
+        return False
+    if interval is None:
+        return isinstance(scheduler, OneCycleLR)
+    return interval == "step"
 
 
 def _divergence_message(value, epoch, step, n_samples, batch_size, optimizer):

@@ -192,6 +192,34 @@ def test_one_cycle_is_stepped_once_per_minibatch():
     np.testing.assert_allclose(history.lr, expected, rtol=1e-12)
 
 
+def test_warmup_then_cosine_is_stepped_per_minibatch_when_asked():
+    model = MLP([2, 8, 2], seed=0)
+    opt = Adam(model.params, lr=0.04)
+    warmup = schedules.LinearLR(opt, start_factor=0.25, total_iters=4)   # one epoch
+    decay = schedules.CosineAnnealingLR(opt, T_max=8)                     # two epochs
+    sched = schedules.SequentialLR(opt, [warmup, decay], milestones=[4])
+    history = fit(model, opt, X_MOONS, Y_MOONS, epochs=3, batch_size=50, scheduler=sched,
+                  scheduler_interval="step")
+    assert sched.last_epoch == 12                             # 3 epochs of 4 minibatches
+    # the rate at the start of each epoch: step 0 (warmup start), 4 and 8 (cosine 0 and 4)
+    np.testing.assert_allclose(history.lr, [0.01, 0.04, 0.02], rtol=1e-12)
+    assert opt.lr == pytest.approx(0.0, abs=1e-15)            # cosine ends at eta_min = 0
+
+
+def test_one_cycle_can_be_stepped_per_epoch_and_others_per_step():
+    model = MLP([2, 8, 2], seed=0)
+    opt = Adam(model.params, lr=0.1)
+    sched = schedules.StepLR(opt, step_size=2, gamma=0.5)
+    fit(model, opt, X_MOONS, Y_MOONS, epochs=2, batch_size=50, scheduler=sched,
+        scheduler_interval="step")
+    assert sched.last_epoch == 8 and opt.lr == pytest.approx(0.1 * 0.5 ** 4)
+    opt = Adam(model.params, lr=0.1)
+    sched = schedules.OneCycleLR(opt, max_lr=0.05, total_steps=3)
+    fit(model, opt, X_MOONS, Y_MOONS, epochs=3, batch_size=50, scheduler=sched,
+        scheduler_interval="epoch")
+    assert sched.last_epoch == 3
+
+
 # -- progress bar ------------------------------------------------------------------------------
 def test_progress_bar_only_when_asked(capsys):
     moons_run(epochs=2)
@@ -258,6 +286,13 @@ def test_scheduler_must_belong_to_the_optimizer_and_plateau_needs_validation():
     with pytest.raises(ValueError, match="pass validation_data"):
         fit(model, opt, X_MOONS, Y_MOONS, epochs=1, batch_size=32,
             scheduler=schedules.ReduceLROnPlateau(opt))
+    with pytest.raises(ValueError, match="must be 'epoch'"):
+        fit(model, opt, X_MOONS, Y_MOONS, epochs=1, batch_size=32,
+            validation_data=(X_VAL, Y_VAL), scheduler=schedules.ReduceLROnPlateau(opt),
+            scheduler_interval="step")
+    with pytest.raises(ValueError, match="scheduler_interval"):
+        fit(model, opt, X_MOONS, Y_MOONS, epochs=1, batch_size=32,
+            scheduler=schedules.StepLR(opt, 1), scheduler_interval="batch")
 
 
 @pytest.mark.parametrize("make, message", [

@@ -133,6 +133,16 @@ def test_reduce_on_plateau_max_mode_abs_threshold_and_min_lr():
     (lambda o: S.ReduceLROnPlateau(o, factor=1.0), "factor"),
     (lambda o: S.ReduceLROnPlateau(o, mode="best"), "mode"),
     (lambda o: S.StepLR(o, step_size=2, last_epoch=3), "initial_lr"),
+    (lambda o: S.LambdaLR(o, lr_lambda=0.5), "lr_lambda"),
+    (lambda o: S.SequentialLR(o, [], milestones=[]), "at least one"),
+    (lambda o: S.SequentialLR(o, [S.StepLR(o, 2), S.StepLR(o, 3)], milestones=[]),
+     "need 1 milestones"),
+    (lambda o: S.SequentialLR(o, [S.StepLR(o, 2), S.StepLR(o, 3), S.StepLR(o, 4)],
+                              milestones=[5, 5]), "increasing"),
+    (lambda o: S.SequentialLR(o, [S.StepLR(o, 2), S.ReduceLROnPlateau(o)], milestones=[3]),
+     r"schedulers\[1\]"),
+    (lambda o: S.SequentialLR(o, [S.StepLR(SGD([np.zeros(1)], lr=1.0), 2)], milestones=[]),
+     "another optimizer"),
 ])
 def test_bad_arguments_are_rejected(make, message):
     with pytest.raises(ValueError, match=message):
@@ -150,6 +160,37 @@ def test_state_dict_resumes_a_schedule():
     resumed.load_state_dict(saved)
     sched.step(); resumed.step()
     assert opt2.lr == opt.lr == pytest.approx(S.cosine_lr(8, 0.1, 20))
+
+
+def test_lambda_lr_by_hand_and_its_state_dict_leaves_out_the_function():
+    rates, _ = sequence(lambda o: S.LambdaLR(o, lambda t: 0.5 ** t if t < 3 else 0.1), 5)
+    assert rates == pytest.approx([0.1, 0.05, 0.025, 0.01, 0.01])
+    opt = SGD([np.zeros(1)], lr=0.1)
+    assert "lr_lambda" not in S.LambdaLR(opt, lambda t: 1.0).state_dict()
+
+
+def test_sequential_warmup_then_step_decay_by_hand():
+    # LinearLR 0.5 -> 1 over 2 steps, then StepLR halving every 2 steps from 0.1
+    rates, _ = sequence(lambda o: S.SequentialLR(
+        o, [S.LinearLR(o, start_factor=0.5, total_iters=2), S.StepLR(o, 2, gamma=0.5)],
+        milestones=[2]), 7)
+    assert rates == pytest.approx([0.05, 0.075, 0.1, 0.1, 0.05, 0.05, 0.025])
+
+
+def test_sequential_state_dict_resumes_inside_the_second_phase():
+    def build(opt):
+        return S.SequentialLR(opt, [S.LinearLR(opt, start_factor=0.1, total_iters=3),
+                                    S.CosineAnnealingLR(opt, T_max=6)], milestones=[3])
+    opt = SGD([np.zeros(1)], lr=0.2)
+    sched = build(opt)
+    for _ in range(5):
+        sched.step()
+    saved = sched.state_dict()
+    opt2 = SGD([np.zeros(1)], lr=0.2)
+    resumed = build(opt2)
+    resumed.load_state_dict(saved)
+    sched.step(); resumed.step()
+    assert opt2.lr == opt.lr == pytest.approx(S.cosine_lr(3, 0.2, 6))
 
 
 SCHEDULES = [
@@ -174,6 +215,47 @@ def test_rate_and_momentum_sequences_match_torch(name, kwargs):
     for _ in range(25):
         assert opt.lr == pytest.approx(t_opt.param_groups[0]["lr"], rel=1e-10)
         assert opt.momentum == pytest.approx(t_opt.param_groups[0]["momentum"], rel=1e-10)
+        p.grad = torch.zeros(1)
+        t_opt.step(); t_sched.step()
+        opt.step([np.zeros(1)]); sched.step()
+
+
+SEQUENCES = {
+    "warmup, cosine": lambda lib, o: [lib.LinearLR(o, start_factor=0.1, total_iters=5),
+                                      lib.CosineAnnealingLR(o, T_max=15, eta_min=0.001)],
+    "step, exponential, multistep": lambda lib, o: [
+        lib.StepLR(o, step_size=2, gamma=0.5), lib.ExponentialLR(o, gamma=0.9),
+        lib.MultiStepLR(o, milestones=[2, 4], gamma=0.3)],
+}
+MILESTONES = {"warmup, cosine": [5], "step, exponential, multistep": [6, 14]}
+
+
+@pytest.mark.parametrize("name", list(SEQUENCES))
+def test_sequential_lr_matches_torch(name):
+    torch = pytest.importorskip("torch")
+    p = torch.zeros(1, requires_grad=True)
+    t_opt = torch.optim.SGD([p], lr=0.1)
+    t_sched = torch.optim.lr_scheduler.SequentialLR(
+        t_opt, SEQUENCES[name](torch.optim.lr_scheduler, t_opt), milestones=MILESTONES[name])
+    opt = SGD([np.zeros(1)], lr=0.1)
+    sched = S.SequentialLR(opt, SEQUENCES[name](S, opt), milestones=MILESTONES[name])
+    for _ in range(25):
+        assert opt.lr == pytest.approx(t_opt.param_groups[0]["lr"], rel=1e-10)
+        p.grad = torch.zeros(1)
+        t_opt.step(); t_sched.step()
+        opt.step([np.zeros(1)]); sched.step()
+
+
+def test_lambda_lr_matches_torch():
+    torch = pytest.importorskip("torch")
+    p = torch.zeros(1, requires_grad=True)
+    t_opt = torch.optim.SGD([p], lr=0.1)
+    factor = lambda t: 1.0 / math.sqrt(1 + t)                    # noqa: E731
+    t_sched = torch.optim.lr_scheduler.LambdaLR(t_opt, factor)
+    opt = SGD([np.zeros(1)], lr=0.1)
+    sched = S.LambdaLR(opt, factor)
+    for _ in range(10):
+        assert opt.lr == pytest.approx(t_opt.param_groups[0]["lr"], rel=1e-12)
         p.grad = torch.zeros(1)
         t_opt.step(); t_sched.step()
         opt.step([np.zeros(1)]); sched.step()
@@ -206,3 +288,24 @@ def test_lr_range_test_on_a_quadratic_finds_the_stable_range_and_restores_params
     assert result.min_loss_lr <= result.lrs[-1]
     with pytest.raises(ValueError, match="lr_max"):
         S.lr_range_test(lambda: (0.0, [theta]), [theta], SGD, lr_min=1.0, lr_max=0.5)
+
+
+def test_lr_range_test_skip_start_ignores_an_early_noisy_drop():
+    # Losses given in advance: a spurious early plunge at step 2 (noise of the first
+    # minibatches), then a steady fall that is steepest around step 60.
+    k = np.arange(100)
+    losses = 2.0 - np.tanh((k - 60) / 8.0)
+    losses[1], losses[2] = 10.0, 0.5
+    theta = np.zeros(1)
+
+    def run(skip_start):
+        feed = iter(losses)
+        return S.lr_range_test(lambda: (next(feed), [np.zeros(1)]), [theta], SGD,
+                               lr_min=1e-4, lr_max=1.0, steps=100, smoothing=0.0,
+                               stop_factor=100.0, skip_start=skip_start)
+
+    lrs = 1e-4 * 1e4 ** (k / 99)
+    assert run(0).steepest_lr == pytest.approx(lrs[2])        # picked up by the noise
+    assert run(10).steepest_lr == pytest.approx(lrs[60])
+    with pytest.raises(ValueError, match="skip_start"):
+        run(99)
