@@ -24,7 +24,7 @@ def diagnose(actual, expected, *, rtol=1e-6, atol=1e-9, what="the result"):
     ----------
     actual, expected : array_like or scalar
     rtol, atol : float
-        Tolerances as in :func:`numpy.allclose`.
+        Tolerances as in ``numpy.allclose``.
     what : str
         How to name the quantity in the message.
     """

@@ -90,6 +90,8 @@ class Standardizer:
         self.scale_ = None
 
     def fit(self, X):
+        """Learn the mean and standard deviation of each column of ``X`` (the training split
+        only); returns the standardizer."""
         X = check_array("X", X, ndim=2)
         if X.shape[0] == 0:
             raise ValueError("cannot fit a Standardizer on an empty array")
@@ -99,14 +101,17 @@ class Standardizer:
         return self
 
     def transform(self, X):
+        """:math:`(X - m)/s` with the statistics learned by :meth:`fit`."""
         X = self._checked(X)
         return (X - self.mean_) / self.scale_
 
     def inverse_transform(self, X):
+        """:math:`X s + m`, back to the original units."""
         X = self._checked(X)
         return X * self.scale_ + self.mean_
 
     def fit_transform(self, X):
+        """:meth:`fit` on ``X``, then :meth:`transform` it."""
         return self.fit(X).transform(X)
 
     def _checked(self, X):

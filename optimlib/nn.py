@@ -69,9 +69,12 @@ class Module:
         return next(iter(self.params.values())).dtype if self.params else np.dtype(np.float64)
 
     def forward(self, X):  # pragma: no cover - every layer overrides it
+        """Outputs for the inputs ``X`` (one sample per row); remembers what backward needs."""
         raise NotImplementedError
 
     def backward(self, grad_output):  # pragma: no cover
+        r"""Given :math:`\partial\mathcal L/\partial(\text{outputs})` of the last forward
+        pass, fill ``grads`` and return :math:`\partial\mathcal L/\partial X`."""
         raise NotImplementedError
 
     def __call__(self, X):
@@ -533,9 +536,11 @@ class Loss:
         return self.forward(outputs, targets)
 
     def forward(self, outputs, targets):  # pragma: no cover - abstract
+        """The mean loss over the rows, a float; remembers what backward needs."""
         raise NotImplementedError
 
     def backward(self):  # pragma: no cover - abstract
+        r""":math:`\partial\mathcal L/\partial(\text{outputs})` for the last forward call."""
         raise NotImplementedError
 
     def check_targets(self, targets, shape):  # pragma: no cover - abstract

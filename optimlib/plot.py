@@ -440,7 +440,7 @@ def heatmap(values, x, y, ax=None, *, xlabel=None, ylabel=None, title=None,
     Parameters
     ----------
     values : array_like, shape (len(y), len(x))
-        ``values[i, j]`` is the value at ``(x[j], y[i])``, as :func:`numpy.meshgrid` lays
+        ``values[i, j]`` is the value at ``(x[j], y[i])``, as ``numpy.meshgrid`` lays
         out a grid.
     x, y : array_like, 1-D
         Cell centres along the horizontal and vertical axes.

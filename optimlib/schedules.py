@@ -149,6 +149,7 @@ class LRScheduler:
         self.step()
 
     def lr_at(self, t):  # pragma: no cover - abstract
+        """The learning rate at step ``t`` (0, 1, 2, ...) of this schedule."""
         raise NotImplementedError
 
     def step(self):
@@ -161,9 +162,11 @@ class LRScheduler:
         return [self.optimizer.lr]
 
     def state_dict(self):
+        """The scheduler's state (everything but the optimizer), to save and resume."""
         return {key: value for key, value in vars(self).items() if key != "optimizer"}
 
     def load_state_dict(self, state_dict):
+        """Resume from :meth:`state_dict`."""
         vars(self).update(state_dict)
 
 

@@ -135,3 +135,12 @@ def test_repository_url_is_written_in_exactly_one_place():
               and url in (ROOT / f).read_text(errors="ignore")]
     assert places == ["_config.yml"]
     assert (ROOT / "_config.yml").read_text().count(url) == 1
+
+
+def test_api_reference_documents_every_public_module():
+    page = (ROOT / "appendix" / "api.md").read_text()
+    documented = set(re.findall(r"^\.\. automodule:: (optimlib\.\w+)$", page, flags=re.M))
+    modules = {f"optimlib.{p.stem}" for p in (ROOT / "optimlib").glob("*.py")
+               if not p.stem.startswith("_")}
+    assert documented == modules
+    assert "appendix/api" in toc_files()
