@@ -6,7 +6,8 @@ usual mistakes (wrong shape or transposed result, a missing factor such as the 2
 gradient, a sign error, NaNs, a function that is still a stub).
 
 >>> import numpy as np
->>> check_function(lambda x: 2 * x, lambda x: 2 * x, [(np.ones(3),)], what="the gradient")
+>>> check_function(lambda x: 2 * x, lambda x: 2 * x, [(np.ones(3),)],
+...                what="the gradient")
 the gradient: correct on 1 test case.
 """
 

@@ -109,7 +109,7 @@ def precision(y_true, y_pred, *, average="macro", n_classes=None):
 
     Examples
     --------
-    >>> precision([0, 0, 1, 1, 2], [0, 1, 1, 1, 0], average=None)     # 1/2, 2/3, 0/0
+    >>> precision([0, 0, 1, 1, 2], [0, 1, 1, 1, 0], average=None)  # 1/2, 2/3, 0/0
     array([0.5       , 0.66666667, 0.        ])
     """
     C = confusion_matrix(y_true, y_pred, n_classes=n_classes)
@@ -123,7 +123,7 @@ def recall(y_true, y_pred, *, average="macro", n_classes=None):
 
     Examples
     --------
-    >>> recall([0, 0, 1, 1, 2], [0, 1, 1, 1, 0], average=None)        # 1/2, 2/2, 0/1
+    >>> recall([0, 0, 1, 1, 2], [0, 1, 1, 1, 0], average=None)  # 1/2, 2/2, 0/1
     array([0.5, 1. , 0. ])
     """
     C = confusion_matrix(y_true, y_pred, n_classes=n_classes)
@@ -141,7 +141,7 @@ def f1_score(y_true, y_pred, *, average="macro", n_classes=None):
 
     Examples
     --------
-    >>> f1_score([0, 0, 1, 1, 2], [0, 1, 1, 1, 0], average=None)      # 2/4, 4/5, 0/1
+    >>> f1_score([0, 0, 1, 1, 2], [0, 1, 1, 1, 0], average=None)  # 2/4, 4/5, 0/1
     array([0.5, 0.8, 0. ])
     """
     C = confusion_matrix(y_true, y_pred, n_classes=n_classes)

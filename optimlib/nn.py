@@ -25,8 +25,8 @@ A model's ``params`` and ``grads`` are dicts with the same stable keys (``"0.wei
 >>> model, loss = MLP([2, 8, 2], seed=0), CrossEntropyLoss()
 >>> opt = Adam(model.params, lr=0.01)
 >>> value = loss(model(X), y)                 # forward pass and loss
->>> grad_X = model.backward(loss.backward())   # backward pass: fills model.grads
->>> opt.step(model.grads)                     # update model.params in place
+>>> grad_X = model.backward(loss.backward())   # fills model.grads
+>>> opt.step(model.grads)                     # updates model.params
 >>> bool(loss(model(X), y) < value)
 True
 """

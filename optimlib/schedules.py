@@ -6,7 +6,7 @@ for reading), and then a scheduler class that applies it to an optimizer:
 >>> import numpy as np
 >>> from optimlib.optim import SGD
 >>> opt = SGD([np.zeros(2)], lr=0.1)
->>> sched = StepLR(opt, step_size=2, gamma=0.5)    # applies the step-0 rate at once
+>>> sched = StepLR(opt, step_size=2, gamma=0.5)    # sets the step-0 rate
 >>> rates = []
 >>> for epoch in range(5):
 ...     rates.append(opt.lr)
