@@ -204,20 +204,26 @@ SCHEDULES = [
 ]
 
 
-@pytest.mark.parametrize("name, kwargs", SCHEDULES, ids=lambda x: str(x))
-def test_rate_and_momentum_sequences_match_torch(name, kwargs):
-    torch = pytest.importorskip("torch")
+def follow_torch(torch, make_torch, make_ours, steps=25, momentum=0.0, rel=1e-10):
+    """Step a torch scheduler and ours side by side on SGD; compare rates and momenta."""
     p = torch.zeros(1, requires_grad=True)
-    t_opt = torch.optim.SGD([p], lr=0.1, momentum=0.9)
-    t_sched = getattr(torch.optim.lr_scheduler, name)(t_opt, **kwargs)
-    opt = SGD([np.zeros(1)], lr=0.1, momentum=0.9)
-    sched = getattr(S, name)(opt, **kwargs)
-    for _ in range(25):
-        assert opt.lr == pytest.approx(t_opt.param_groups[0]["lr"], rel=1e-10)
-        assert opt.momentum == pytest.approx(t_opt.param_groups[0]["momentum"], rel=1e-10)
+    t_opt = torch.optim.SGD([p], lr=0.1, momentum=momentum)
+    t_sched = make_torch(t_opt)
+    opt = SGD([np.zeros(1)], lr=0.1, momentum=momentum)
+    sched = make_ours(opt)
+    for _ in range(steps):
+        assert opt.lr == pytest.approx(t_opt.param_groups[0]["lr"], rel=rel)
+        assert opt.momentum == pytest.approx(t_opt.param_groups[0]["momentum"], rel=rel)
         p.grad = torch.zeros(1)
         t_opt.step(); t_sched.step()
         opt.step([np.zeros(1)]); sched.step()
+
+
+@pytest.mark.parametrize("name, kwargs", SCHEDULES, ids=lambda x: str(x))
+def test_rate_and_momentum_sequences_match_torch(name, kwargs):
+    torch = pytest.importorskip("torch")
+    follow_torch(torch, lambda o: getattr(torch.optim.lr_scheduler, name)(o, **kwargs),
+                 lambda o: getattr(S, name)(o, **kwargs), momentum=0.9)
 
 
 SEQUENCES = {
@@ -233,32 +239,18 @@ MILESTONES = {"warmup, cosine": [5], "step, exponential, multistep": [6, 14]}
 @pytest.mark.parametrize("name", list(SEQUENCES))
 def test_sequential_lr_matches_torch(name):
     torch = pytest.importorskip("torch")
-    p = torch.zeros(1, requires_grad=True)
-    t_opt = torch.optim.SGD([p], lr=0.1)
-    t_sched = torch.optim.lr_scheduler.SequentialLR(
-        t_opt, SEQUENCES[name](torch.optim.lr_scheduler, t_opt), milestones=MILESTONES[name])
-    opt = SGD([np.zeros(1)], lr=0.1)
-    sched = S.SequentialLR(opt, SEQUENCES[name](S, opt), milestones=MILESTONES[name])
-    for _ in range(25):
-        assert opt.lr == pytest.approx(t_opt.param_groups[0]["lr"], rel=1e-10)
-        p.grad = torch.zeros(1)
-        t_opt.step(); t_sched.step()
-        opt.step([np.zeros(1)]); sched.step()
+    lib = torch.optim.lr_scheduler
+    follow_torch(torch, lambda o: lib.SequentialLR(o, SEQUENCES[name](lib, o),
+                                                   milestones=MILESTONES[name]),
+                 lambda o: S.SequentialLR(o, SEQUENCES[name](S, o),
+                                          milestones=MILESTONES[name]))
 
 
 def test_lambda_lr_matches_torch():
     torch = pytest.importorskip("torch")
-    p = torch.zeros(1, requires_grad=True)
-    t_opt = torch.optim.SGD([p], lr=0.1)
     factor = lambda t: 1.0 / math.sqrt(1 + t)                    # noqa: E731
-    t_sched = torch.optim.lr_scheduler.LambdaLR(t_opt, factor)
-    opt = SGD([np.zeros(1)], lr=0.1)
-    sched = S.LambdaLR(opt, factor)
-    for _ in range(10):
-        assert opt.lr == pytest.approx(t_opt.param_groups[0]["lr"], rel=1e-12)
-        p.grad = torch.zeros(1)
-        t_opt.step(); t_sched.step()
-        opt.step([np.zeros(1)]); sched.step()
+    follow_torch(torch, lambda o: torch.optim.lr_scheduler.LambdaLR(o, factor),
+                 lambda o: S.LambdaLR(o, factor), steps=10, rel=1e-12)
 
 
 def test_plateau_matches_torch():
