@@ -829,9 +829,7 @@ def digit_images(X, y=None, *, predicted=None, n_images=20, ncols=10, image_shap
     fig, axes = gallery(n_images, ncols, panel_size=(0.9, 1.05))
     for i, ax in enumerate(axes):
         ax.imshow(X[i].reshape(image_shape), cmap="gray_r", interpolation="nearest")
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.grid(False)
+        ax.set_axis_off()          # no ticks, grid or spines: a spine looks like a stroke
         if predicted is not None:
             wrong = y is not None and predicted[i] != y[i]
             label = f"{y[i]}→{predicted[i]}" if y is not None else f"→{predicted[i]}"
