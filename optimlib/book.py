@@ -22,6 +22,13 @@ def rounded(value, digits=6):
     """``value`` as an int, or a float rounded to ``digits`` significant digits.
 
     Anything that is not a real number (a string, a ``Markdown`` object) is returned as it is.
+
+    Examples
+    --------
+    >>> rounded(np.float64(2) / 3)
+    0.666667
+    >>> rounded(np.int64(12750))
+    12750
     """
     if not isinstance(value, (numbers.Real, np.bool_, np.integer, np.floating)):
         return value
@@ -33,7 +40,7 @@ def rounded(value, digits=6):
 
 
 def glue(name, value, display=False, digits=6):
-    """``myst_nb.glue(name, rounded(value, digits), display)``.
+    """Glue ``value`` under ``name`` like ``myst_nb.glue``, with numbers rounded by :func:`rounded`.
 
     Parameters
     ----------
@@ -61,12 +68,17 @@ def publisher(prefix, digits=6):
     digits : int, default 6
         Significant digits kept.
 
+    Returns
+    -------
+    publish : callable
+        ``publish(**numbers)`` glues each value as ``<prefix>_<name>``, rounded.
+
     Examples
     --------
-    >>> rounded(np.float64(2) / 3)
-    0.666667
-    >>> rounded(np.int64(12750))
-    12750
+    In a chapter's setup cell, then in any code cell:
+
+    >>> publish = publisher("ch02")                         # doctest: +SKIP
+    >>> publish(kappa=problem.condition_number)             # doctest: +SKIP
     """
     def publish(**numbers):
         for name, value in numbers.items():

@@ -70,8 +70,10 @@ class Standardizer:
 
     Attributes
     ----------
-    mean_, scale_ : ndarray, shape (d,)
-        :math:`m` and :math:`s`, set by :meth:`fit`.
+    mean_ : ndarray, shape (d,)
+        :math:`m`, set by :meth:`fit`.
+    scale_ : ndarray, shape (d,)
+        :math:`s`, set by :meth:`fit` (1 for a constant feature, which is only centred).
 
     References
     ----------
@@ -136,8 +138,8 @@ def minibatch_indices(n_samples, batch_size, *, seed=0, sampling="shuffle", drop
     seed : int or numpy.random.Generator, default 0
         Pass the **same Generator** every epoch to get a fresh, reproducible order each epoch.
     sampling : {"shuffle", "fixed", "replacement"}, default "shuffle"
-        ``"shuffle"``: a new random permutation per epoch (random reshuffling, every sample
-        seen once per epoch); ``"fixed"``: the order 0, 1, ..., n-1 every epoch;
+        ``"shuffle"``: a random permutation (random reshuffling, every sample seen once per
+        epoch; a new one each epoch when ``seed`` is a Generator, the same one for an int); ``"fixed"``: the order 0, 1, ..., n-1 every epoch;
         ``"replacement"``: each batch drawn independently, uniformly with replacement
         (the textbook SGD assumption).
     drop_last : bool, default False
@@ -334,8 +336,8 @@ def train_val_test_split(X, y, *, val_size=0.2, test_size=0.2, stratify=True, se
     score that guided choices is no longer an unbiased estimate (Chapter 7).
 
     With ``stratify`` (classification), each class :math:`c` with :math:`n_c` samples puts
-    :math:`\operatorname{round}(\text{test\_size}\cdot n_c)` of them in the test set and
-    :math:`\operatorname{round}(\text{val\_size}\cdot n_c)` in the validation set, so all three
+    ``round(test_size * n_c)`` of them in the test set and ``round(val_size * n_c)`` in the
+    validation set, so all three
     sets have the class proportions of the whole. Rows keep their original order within each
     set.
 
@@ -362,7 +364,8 @@ def train_val_test_split(X, y, *, val_size=0.2, test_size=0.2, stratify=True, se
     Examples
     --------
     >>> X, y = load_digits()
-    >>> train, val, test = train_val_test_split(X, y, val_size=0.1, test_size=0.2)
+    >>> train, val, test = train_val_test_split(X, y, val_size=0.1,
+    ...                                         test_size=0.2)
     >>> len(train[1]), len(val[1]), len(test[1])
     (1259, 179, 359)
     >>> np.bincount(test[1])
@@ -417,7 +420,8 @@ def kfold_indices(y, n_splits=5, *, stratify=True, seed=0):
     Examples
     --------
     >>> folds = kfold_indices([0, 0, 0, 1, 1, 1], n_splits=3)
-    >>> [np.bincount(np.asarray([0, 0, 0, 1, 1, 1])[val]).tolist() for _, val in folds]
+    >>> labels = np.array([0, 0, 0, 1, 1, 1])
+    >>> [np.bincount(labels[val]).tolist() for _, val in folds]
     [[1, 1], [1, 1], [1, 1]]
     """
     y = check_labels("y", y) if stratify else np.asarray(y)

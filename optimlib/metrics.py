@@ -9,12 +9,15 @@ as :math:`k` and the row sum is everything that truly is :math:`k`:
 
     \text{accuracy} = \frac{\operatorname{tr} C}{\sum_{ij} C_{ij}}, \qquad
     \text{precision}_k = \frac{C_{kk}}{\sum_i C_{ik}}, \qquad
-    \text{recall}_k = \frac{C_{kk}}{\sum_j C_{kj}}, \qquad
+    \text{recall}_k = \frac{C_{kk}}{\sum_j C_{kj}},
+
+.. math::
+
     F_{1,k} = \frac{2\,\text{precision}_k\,\text{recall}_k}{\text{precision}_k + \text{recall}_k}.
 
 A ratio 0/0 (a class never predicted, or never present) is taken as 0, as scikit-learn does by
 default. The macro average is the plain mean over the classes :math:`0, \dots, K-1`, so every
-class counts the same however rare it is (Chapter 8). Labels are integers
+class counts the same however rare it is. Labels are integers
 :math:`0, \dots, K-1`; :math:`K` is ``n_classes`` or one more than the largest label seen.
 
 >>> y_true = [0, 0, 1, 1, 2]
@@ -109,7 +112,8 @@ def precision(y_true, y_pred, *, average="macro", n_classes=None):
 
     Examples
     --------
-    >>> precision([0, 0, 1, 1, 2], [0, 1, 1, 1, 0], average=None)  # 1/2, 2/3, 0/0
+    >>> # per class: 1/2, 2/3, 0/0
+    >>> precision([0, 0, 1, 1, 2], [0, 1, 1, 1, 0], average=None)
     array([0.5       , 0.66666667, 0.        ])
     """
     C = confusion_matrix(y_true, y_pred, n_classes=n_classes)
@@ -123,7 +127,8 @@ def recall(y_true, y_pred, *, average="macro", n_classes=None):
 
     Examples
     --------
-    >>> recall([0, 0, 1, 1, 2], [0, 1, 1, 1, 0], average=None)  # 1/2, 2/2, 0/1
+    >>> # per class: 1/2, 2/2, 0/1
+    >>> recall([0, 0, 1, 1, 2], [0, 1, 1, 1, 0], average=None)
     array([0.5, 1. , 0. ])
     """
     C = confusion_matrix(y_true, y_pred, n_classes=n_classes)
@@ -141,7 +146,8 @@ def f1_score(y_true, y_pred, *, average="macro", n_classes=None):
 
     Examples
     --------
-    >>> f1_score([0, 0, 1, 1, 2], [0, 1, 1, 1, 0], average=None)  # 2/4, 4/5, 0/1
+    >>> # per class: 2/4, 4/5, 0/1
+    >>> f1_score([0, 0, 1, 1, 2], [0, 1, 1, 1, 0], average=None)
     array([0.5, 0.8, 0. ])
     """
     C = confusion_matrix(y_true, y_pred, n_classes=n_classes)

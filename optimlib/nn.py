@@ -572,9 +572,9 @@ class MSELoss(Loss):
     Examples
     --------
     >>> loss = MSELoss()
-    >>> loss(np.array([[1.0], [3.0]]), np.array([0.0, 1.0]))       # (1 + 4) / 2
+    >>> loss(np.array([[1.0], [3.0]]), np.array([0.0, 1.0]))   # (1 + 4) / 2
     2.5
-    >>> loss.backward()                                              # 2 (yhat - y) / 2
+    >>> loss.backward()                          # 2 (yhat - y) / 2
     array([[1.],
            [2.]])
     """
@@ -630,8 +630,9 @@ class CrossEntropyLoss(Loss):
     Examples
     --------
     >>> loss = CrossEntropyLoss()
-    >>> logits = np.array([[0.0, np.log(3.0)]])         # probabilities 1/4, 3/4
-    >>> print(f"{loss(logits, np.array([1])):.6f} = -log(3/4) = {-np.log(0.75):.6f}")
+    >>> logits = np.array([[0.0, np.log(3.0)]])   # probabilities 1/4, 3/4
+    >>> print(f"{loss(logits, np.array([1])):.6f} = -log(3/4) = "
+    ...       f"{-np.log(0.75):.6f}")
     0.287682 = -log(3/4) = 0.287682
     >>> loss.backward()                                   # p - y
     array([[ 0.25, -0.25]])
@@ -719,7 +720,8 @@ def gradient_errors(model, loss, X, y, *, eps=1e-6):
     Examples
     --------
     >>> model = MLP([3, 4, 2], activation="tanh", seed=0)
-    >>> X, y = np.random.default_rng(0).standard_normal((5, 3)), np.array([0, 1, 1, 0, 1])
+    >>> X = np.random.default_rng(0).standard_normal((5, 3))
+    >>> y = np.array([0, 1, 1, 0, 1])
     >>> errors = gradient_errors(model, "cross_entropy", X, y)
     >>> max(errors.values()) < 1e-7
     True

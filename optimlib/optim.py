@@ -275,7 +275,9 @@ class Optimizer:
 class SGD(Optimizer):
     r"""Stochastic gradient descent, with optional momentum, Nesterov look-ahead and weight decay.
 
-    With the defaults this is plain gradient descent (Chapter 2, equation ``eq-ch02-gd``):
+    With the defaults this is plain gradient descent, equation :eq:`eq-ch02-gd` of Chapter 2,
+    written here as torch documents it: :math:`t` counts steps from 1 and :math:`g_t` is the
+    gradient at :math:`\theta_{t-1}`,
 
     .. math:: \theta_{t} = \theta_{t-1} - \eta\, g_t .
 
@@ -286,8 +288,8 @@ class SGD(Optimizer):
 
         g_t &\leftarrow g_t + \lambda \theta_{t-1} \\
         b_t &\leftarrow g_t \ \text{if } t = 1, \text{ else } \mu b_{t-1} + (1-\tau) g_t \\
-        g_t &\leftarrow g_t + \mu b_t \ \text{(Nesterov: look ahead along the momentum)}
-              \quad\text{or}\quad g_t \leftarrow b_t \ \text{(heavy ball)} \\
+        g_t &\leftarrow g_t + \mu b_t \ \text{(Nesterov), or }\ g_t \leftarrow b_t
+              \ \text{(heavy ball)} \\
         \theta_t &\leftarrow \theta_{t-1} - \eta g_t
 
     Parameters

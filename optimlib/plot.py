@@ -14,6 +14,8 @@ __all__ = ["PALETTE", "LINESTYLES", "use_style", "contour", "trajectory", "loss_
 
 #: Okabe–Ito colours (blue, vermillion, green, purple, orange, sky blue, black).
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+#: Line style paired with each colour of ``PALETTE`` (solid, dashed, dash-dot, dotted, ...), so
+#: that curves stay distinguishable in grey print and for colour-blind readers.
 LINESTYLES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 2))]
 
 _STYLE = {
@@ -328,7 +330,8 @@ def parameter_paths(thetas, *, targets=None, names=None, ax=None, xlabel="iterat
     Examples
     --------
     >>> _, ax = plt.subplots()
-    >>> ax = parameter_paths([[0.0, 0.0], [0.5, 1.0]], targets=[1.0, 2.0], ax=ax)
+    >>> ax = parameter_paths([[0.0, 0.0], [0.5, 1.0]], targets=[1.0, 2.0],
+    ...                      ax=ax)
     >>> len(ax.get_lines())        # two paths, two targets, one legend proxy
     5
     """
@@ -397,7 +400,8 @@ def finite_difference_errors(steps, errors, *, optimal=None, ax=None, title=None
     >>> exact = np.cos(1.0)
     >>> forward = np.abs((np.sin(1.0 + eps) - np.sin(1.0)) / eps - exact)
     >>> _, ax = plt.subplots()
-    >>> ax = finite_difference_errors(eps, {"forward": forward}, optimal={"forward": 1e-8}, ax=ax)
+    >>> ax = finite_difference_errors(eps, {"forward": forward},
+    ...                               optimal={"forward": 1e-8}, ax=ax)
     >>> ax.get_xscale(), ax.get_yscale()
     ('log', 'log')
     """
@@ -473,7 +477,8 @@ def heatmap(values, x, y, ax=None, *, xlabel=None, ylabel=None, title=None,
     >>> values = y[:, None] + x[None, :]
     >>> values[0, 0] = np.nan
     >>> _, ax = plt.subplots()
-    >>> ax = heatmap(values, x, y, levels=[1.0], missing_label="undefined", ax=ax)
+    >>> ax = heatmap(values, x, y, levels=[1.0], missing_label="undefined",
+    ...              ax=ax)
     >>> [text.get_text() for text in ax.get_legend().get_texts()]
     ['undefined']
     """
@@ -552,7 +557,8 @@ def range_test(result, ax=None, *, title=None, xlabel=r"learning rate $\eta$ (lo
     >>> from optimlib.schedules import RangeTestResult
     >>> lrs = np.geomspace(1e-3, 1.0, 20)
     >>> losses = 1 + (np.log10(lrs) + 1.5) ** 2
-    >>> result = RangeTestResult(lrs, losses, losses, steepest_lr=0.01, min_loss_lr=0.03)
+    >>> result = RangeTestResult(lrs, losses, losses, steepest_lr=0.01,
+    ...                          min_loss_lr=0.03)
     >>> _, ax = plt.subplots()
     >>> ax = range_test(result, ax=ax)
     >>> ax.get_xscale(), len(ax.get_lines())
@@ -640,7 +646,8 @@ def compare_runs(problem, runs, axes=None, *, on_contour=None, xlim=None, ylim=N
     >>> from optimlib.problems import Quadratic
     >>> from optimlib.train import minimize
     >>> q = Quadratic([[1.0, 0.0], [0.0, 10.0]])
-    >>> runs = {f"lr = {lr}": minimize(q, [1.0, 1.0], steps=20, lr=lr) for lr in (0.05, 0.15)}
+    >>> runs = {f"lr = {lr}": minimize(q, [1.0, 1.0], steps=20, lr=lr)
+    ...         for lr in (0.05, 0.15)}
     >>> left, right = compare_runs(q, runs)
     >>> [line.get_label() for line in right.get_lines()]
     ['lr = 0.05', 'lr = 0.15']
@@ -706,9 +713,11 @@ def learning_curves(history, axes=None, *, mark_epoch=None, log=False, title=Non
     --------
     >>> from optimlib.train import History
     >>> history = History()
-    >>> for epoch, (train, val) in enumerate([(1.0, 1.1), (0.5, 0.7), (0.3, 0.8)], start=1):
-    ...     history.append(epoch=epoch, train_loss=train, val_loss=val, train_accuracy=0.9,
-    ...                    val_accuracy=0.8, lr=0.1, wall_time=0.0)
+    >>> losses = [(1.0, 1.1), (0.5, 0.7), (0.3, 0.8)]
+    >>> for epoch, (train, val) in enumerate(losses, start=1):
+    ...     history.append(epoch=epoch, train_loss=train, val_loss=val,
+    ...                    train_accuracy=0.9, val_accuracy=0.8, lr=0.1,
+    ...                    wall_time=0.0)
     >>> [ax.get_ylabel() for ax in learning_curves(history, mark_epoch=2)]
     ['loss', 'accuracy']
     """
@@ -760,11 +769,12 @@ def decision_boundary(model, X, y, ax=None, *, resolution=200, padding=0.5, titl
 
     Examples
     --------
-    >>> class Above:                      # predicts class 1 above the diagonal
+    >>> class Above:                # predicts class 1 above the diagonal
     ...     def predict(self, points):
     ...         return (points[:, 1] > points[:, 0]).astype(int)
-    >>> ax = decision_boundary(Above(), [[0.0, 1.0], [1.0, 0.0]], [1, 0], resolution=20)
-    >>> len(ax.collections) >= 3          # filled regions and one scatter per class
+    >>> ax = decision_boundary(Above(), [[0.0, 1.0], [1.0, 0.0]], [1, 0],
+    ...                        resolution=20)
+    >>> len(ax.collections) >= 3    # filled regions, one scatter per class
     True
     """
     ax = _axes(ax)
@@ -881,8 +891,8 @@ def regression_1d(x, y, grid, predictions, ax=None, *, truth=None, ylim=None, ti
     --------
     >>> grid = np.linspace(0, 1, 50)
     >>> _, ax = plt.subplots()
-    >>> ax = regression_1d([0.2, 0.8], [1.0, 0.0], grid, 1 - grid, ax, truth=1 - grid,
-    ...                    ylim=(-1, 2))
+    >>> ax = regression_1d([0.2, 0.8], [1.0, 0.0], grid, 1 - grid, ax,
+    ...                    truth=1 - grid, ylim=(-1, 2))
     >>> [line.get_label() for line in ax.get_lines()]
     ['true function', 'model']
     """
@@ -959,7 +969,8 @@ def validation_curve(values, curves, ax=None, *, spread=None, xlabel, ylabel, lo
     >>> _, ax = plt.subplots()
     >>> ax = validation_curve([1, 2, 3], {"training": [0.3, 0.1, 0.0],
     ...                                   "validation": [0.4, 0.2, 0.5]}, ax,
-    ...                       xlabel="degree", ylabel="error", best=2, best_label="best")
+    ...                       xlabel="degree", ylabel="error", best=2,
+    ...                       best_label="best")
     >>> [line.get_label() for line in ax.get_lines()]
     ['training', 'validation', 'best']
     """
@@ -1047,10 +1058,13 @@ def history_gallery(histories, *, metric="loss", ncols=3, mark_epochs=None,
     --------
     >>> from optimlib.train import History
     >>> history = History()
-    >>> for epoch, (train, val) in enumerate([(1.0, 1.1), (0.5, 0.7), (0.3, 0.8)], start=1):
-    ...     history.append(epoch=epoch, train_loss=train, val_loss=val, train_accuracy=0.9,
-    ...                    val_accuracy=0.8, lr=0.1, wall_time=0.0)
-    >>> fig = history_gallery({"run A": history, "run B": history}, mark_epochs={"run A": 2})
+    >>> losses = [(1.0, 1.1), (0.5, 0.7), (0.3, 0.8)]
+    >>> for epoch, (train, val) in enumerate(losses, start=1):
+    ...     history.append(epoch=epoch, train_loss=train, val_loss=val,
+    ...                    train_accuracy=0.9, val_accuracy=0.8, lr=0.1,
+    ...                    wall_time=0.0)
+    >>> fig = history_gallery({"run A": history, "run B": history},
+    ...                       mark_epochs={"run A": 2})
     >>> [ax.get_title() for ax in fig.axes]
     ['run A', 'run B']
     """
@@ -1119,8 +1133,8 @@ def compare_scores(scores, ax=None, *, xlabel="score", reference=None, reference
     Examples
     --------
     >>> _, ax = plt.subplots()
-    >>> ax = compare_scores({"without": [0.90, 0.91], "with": [0.93, 0.95]}, ax,
-    ...                     xlabel="accuracy")
+    >>> ax = compare_scores({"without": [0.90, 0.91], "with": [0.93, 0.95]},
+    ...                     ax, xlabel="accuracy")
     >>> [label.get_text() for label in ax.get_yticklabels()]
     ['without\\nmean 0.905', 'with\\nmean 0.940']
     """

@@ -26,7 +26,7 @@ __all__ = ["Problem", "Quadratic", "LinearRegression", "Rosenbrock"]
 
 
 class Problem:
-    """Interface shared by all test objectives (see the module docstring)."""
+    """Interface shared by all test objectives (see :mod:`optimlib.problems`)."""
 
     dim = None
     minimizer = None
@@ -108,6 +108,12 @@ class Quadratic(Problem):
         Linear term (default zero, so that :math:`\theta^\star = 0`).
     f0 : float, default 0
         Constant term.
+
+    Attributes
+    ----------
+    eigenvalues : ndarray, shape (d,)
+        The eigenvalues of :math:`A` in ascending order; ``L``, ``lambda_min`` and
+        ``condition_number`` are read off them.
 
     Raises
     ------
@@ -222,6 +228,7 @@ class Quadratic(Problem):
 
     @property
     def lambda_min(self):
+        r"""Smallest eigenvalue :math:`\lambda_{\min}(A)` (the strong-convexity constant)."""
         return float(self.eigenvalues[0])
 
     @property
@@ -246,7 +253,8 @@ class Quadratic(Problem):
 
     @property
     def max_stable_lr(self):
-        r"""The divergence threshold :math:`2/L`: gradient descent converges iff :math:`\eta < 2/L`."""
+        r"""The divergence threshold :math:`2/L`; gradient descent converges iff
+        :math:`\eta < 2/L`."""
         return 2.0 / self.L
 
     def __repr__(self):
@@ -306,6 +314,7 @@ class LinearRegression(Quadratic):
 
     @property
     def n_samples(self):
+        """Number of samples :math:`n` (rows of ``X``)."""
         return self.X.shape[0]
 
     def predict(self, theta, X=None):

@@ -419,7 +419,8 @@ class OneCycleLR(LRScheduler):
 
 
 class ReduceLROnPlateau:
-    """Divide the rate by ``1/factor`` when a metric has stopped improving for ``patience`` steps.
+    """Multiply the rate by ``factor`` once a metric has not improved for more than ``patience``
+    steps.
 
     ``step(metric)`` after each evaluation. An improvement is a value below
     ``best * (1 - threshold)`` (``mode="min"``, ``threshold_mode="rel"``), below
@@ -434,6 +435,8 @@ class ReduceLROnPlateau:
     factor : float, default 0.1
         In (0, 1).
     patience : int, default 10
+        Steps without improvement that are tolerated; the rate drops at the next one (as in
+        torch).
     threshold : float, default 1e-4
     threshold_mode : {"rel", "abs"}, default "rel"
     cooldown : int, default 0
@@ -506,8 +509,12 @@ class RangeTestResult:
 
     Attributes
     ----------
-    lrs, losses, smoothed : ndarray
-        The rate of each step, the loss it gave, and the bias-corrected exponential average.
+    lrs : ndarray
+        The rate of each step.
+    losses : ndarray
+        The loss each step gave.
+    smoothed : ndarray
+        The bias-corrected exponential moving average of ``losses``.
     steepest_lr : float
         Rate where the smoothed loss fell fastest per unit of :math:`\\log\\eta`.
     min_loss_lr : float

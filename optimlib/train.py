@@ -128,18 +128,24 @@ __all__ += ["History", "Callback", "EarlyStopping", "ProgressBar", "DivergenceEr
 
 @dataclass
 class History:
-    """What :func:`fit` records, one entry per epoch (lists of equal length).
+    """History()
+
+    What :func:`fit` records, one entry per epoch (lists of equal length).
 
     Attributes
     ----------
     epoch : list of int
         1, 2, ...
-    train_loss, train_accuracy : list of float
-        Averages over the epoch's minibatches, each measured (in training mode) just before
+    train_loss : list of float
+        Average over the epoch's minibatches, each measured (in training mode) just before
         its update: the usual running figure, which lags the end-of-epoch weights by about
-        half an epoch. Accuracy is NaN unless the targets are class labels.
-    val_loss, val_accuracy : list of float
+        half an epoch.
+    train_accuracy : list of float
+        Measured in the same way; NaN unless the targets are class labels.
+    val_loss : list of float
         On ``validation_data`` at the end of the epoch, in evaluation mode; NaN without it.
+    val_accuracy : list of float
+        The same for the accuracy.
     lr : list of float
         The learning rate at the start of the epoch.
     wall_time : list of float
@@ -155,6 +161,7 @@ class History:
     wall_time: list = field(default_factory=list)
 
     def append(self, **values):
+        """Record one epoch: ``append(epoch=..., train_loss=..., ...)``, one value per list."""
         for name, value in values.items():
             getattr(self, name).append(value)
 
@@ -225,8 +232,10 @@ class EarlyStopping(Callback):
 
     Attributes
     ----------
-    best, best_epoch : float, int
-        The best value and the epoch it was reached.
+    best : float
+        The best value of the monitored quantity.
+    best_epoch : int
+        The epoch at which it was reached.
     stopped_epoch : int or None
         The epoch after which training stopped, or None if it ran to the end.
 
@@ -391,7 +400,8 @@ def fit(model, optimizer, X, y, *, epochs, batch_size, loss="cross_entropy",
     >>> from optimlib.optim import Adam
     >>> X, y = make_moons(200, noise=0.1)
     >>> model = MLP([2, 16, 2], seed=0)
-    >>> history = fit(model, Adam(model.params, lr=0.01), X, y, epochs=50, batch_size=20)
+    >>> history = fit(model, Adam(model.params, lr=0.01), X, y, epochs=50,
+    ...               batch_size=20)
     >>> len(history), history.train_accuracy[-1] > 0.95
     (50, True)
     """

@@ -226,10 +226,10 @@ def schedule_explorer(schedules, train, *, total_steps, lr=(0.05, 1e-3, 0.5), op
     In a notebook cell (it draws and trains, so it is not run as a doctest):
 
     >>> from optimlib.schedules import CosineAnnealingLR, StepLR
-    >>> schedule_explorer(
-    ...     {"step": lambda opt, gamma: StepLR(opt, step_size=100, gamma=gamma),
-    ...      "cosine": lambda opt: CosineAnnealingLR(opt, T_max=500)},
-    ...     train, total_steps=500, gamma=float_slider(0.5, 0.05, 0.95, "γ"))  # doctest: +SKIP
+    >>> schedules = {"step": lambda opt, gamma: StepLR(opt, 100, gamma=gamma),
+    ...              "cosine": lambda opt: CosineAnnealingLR(opt, T_max=500)}
+    >>> schedule_explorer(schedules, train, total_steps=500,
+    ...                   gamma=float_slider(0.5, 0.05, 0.95, "γ"))  # doctest: +SKIP
     """
     if not schedules:
         raise ValueError("schedules is empty: give at least one name -> make(optimizer, ...)")

@@ -144,3 +144,17 @@ def test_api_reference_documents_every_public_module():
                if not p.stem.startswith("_")}
     assert documented == modules
     assert "appendix/api" in toc_files()
+
+
+def test_docstring_examples_fit_the_api_pages_code_boxes():
+    # a code box nested in an entry of the API reference shows about 74 characters
+    import ast
+    too_long = []
+    for path in sorted((ROOT / "optimlib").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)):
+                for line in (ast.get_docstring(node) or "").splitlines():
+                    shown = re.sub(r"\s*#\s*doctest:.*$", "", line.strip())
+                    if shown.startswith((">>>", "...")) and len(shown) > 74:
+                        too_long.append(f"{path.name}: {shown}")
+    assert not too_long, "\n".join(too_long)
