@@ -76,6 +76,20 @@ def check_function(candidate, reference, cases, *, rtol=1e-6, atol=1e-9, what="t
     Arguments are copied before each call, so a candidate that modifies its inputs cannot
     change what the reference sees.
 
+    Parameters
+    ----------
+    candidate : callable
+        The student's function.
+    reference : callable
+        A correct implementation with the same signature.
+    cases : iterable of tuple
+        The positional arguments of each test case, e.g. ``[(x1,), (x2,)]`` or
+        ``[(X, y, 0.1), ...]``.
+    rtol, atol : float, default 1e-6, 1e-9
+        Tolerances as in ``numpy.allclose``.
+    what : str, default "the result"
+        How the feedback names the result.
+
     Raises
     ------
     AssertionError

@@ -127,9 +127,23 @@ def contour(problem, ax=None, *, xlim=None, ylim=None, dims=(0, 1), at=None, lev
 
 def trajectory(ax, thetas, *, dims=(0, 1), label=None, color=None, linestyle="-",
                markersize=3):
-    """Draw an optimization path ``thetas`` (shape ``(k + 1, d)``) projected on ``dims``.
+    r"""Draw an optimization path ``thetas`` (shape ``(k + 1, d)``) projected on ``dims``.
 
-    The start is marked with a square, every iterate with a dot.
+    The start is marked with a square, every iterate with a dot; non-finite iterates (a
+    diverged run) are left out.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes or None
+        None draws on the current axes.
+    thetas : array_like, shape (k + 1, d)
+        The iterates :math:`\theta_0, \dots, \theta_k`.
+    dims : (int, int), default (0, 1)
+        The two coordinates plotted.
+    label, color : optional
+        Legend entry and colour of the path.
+    linestyle : str, default "-"
+    markersize : float, default 3
 
     Returns
     -------
@@ -187,6 +201,17 @@ def loss_curves(curves, ax=None, *, xlabel="iteration $t$", ylabel="loss", log=T
 
 def gallery(n_panels, ncols=3, *, panel_size=(3.2, 2.9), sharex=False, sharey=False):
     """A grid of ``n_panels`` axes for small multiples; unused cells are hidden.
+
+    Parameters
+    ----------
+    n_panels : int
+        Number of axes wanted.
+    ncols : int, default 3
+        Panels per row (fewer if ``n_panels`` is smaller).
+    panel_size : (float, float), default (3.2, 2.9)
+        Width and height of one panel in inches.
+    sharex, sharey : bool, default False
+        Share the axes' limits, as in ``matplotlib.pyplot.subplots``.
 
     Returns
     -------
@@ -803,7 +828,7 @@ def decision_boundary(model, X, y, ax=None, *, resolution=200, padding=0.5, titl
 
 
 def digit_images(X, y=None, *, predicted=None, n_images=20, ncols=10, image_shape=(8, 8),
-                 title=None):
+                 title=None, panel_titles=None, panel_size=(0.9, 1.05)):
     """Show images (one flattened image per row of ``X``) with their labels.
 
     With ``predicted``, each title reads ``true→predicted`` and wrong predictions are drawn
@@ -819,6 +844,10 @@ def digit_images(X, y=None, *, predicted=None, n_images=20, ncols=10, image_shap
     ncols : int, default 10
     image_shape : (int, int), default (8, 8)
     title : str, optional
+    panel_titles : sequence of str, optional
+        One title per image, in place of the labels.
+    panel_size : (float, float), default (0.9, 1.05)
+        Width and height of one image in inches.
 
     Returns
     -------
@@ -836,11 +865,15 @@ def digit_images(X, y=None, *, predicted=None, n_images=20, ncols=10, image_shap
     if X.ndim != 2 or X.shape[1] != image_shape[0] * image_shape[1]:
         raise ValueError(f"X must have shape (n, {image_shape[0] * image_shape[1]}) for images "
                          f"of shape {tuple(image_shape)}, got {X.shape}")
-    fig, axes = gallery(n_images, ncols, panel_size=(0.9, 1.05))
+    if panel_titles is not None and len(panel_titles) < n_images:
+        raise ValueError(f"panel_titles has {len(panel_titles)} entries for {n_images} images")
+    fig, axes = gallery(n_images, ncols, panel_size=panel_size)
     for i, ax in enumerate(axes):
         ax.imshow(X[i].reshape(image_shape), cmap="gray_r", interpolation="nearest")
         ax.set_axis_off()          # no ticks, grid or spines: a spine looks like a stroke
-        if predicted is not None:
+        if panel_titles is not None:
+            ax.set_title(panel_titles[i], fontsize=10)
+        elif predicted is not None:
             wrong = y is not None and predicted[i] != y[i]
             label = f"{y[i]}→{predicted[i]}" if y is not None else f"→{predicted[i]}"
             ax.set_title(label, fontsize=9, color=PALETTE[1] if wrong else "black")
@@ -1089,7 +1122,9 @@ def history_gallery(histories, *, metric="loss", ncols=3, mark_epochs=None,
         if log:
             ax.set_yscale("log")
         ax.set_title(title)
-        ax.set_xlabel("epoch")
+        if k + ncols >= len(histories):          # no panel below: label the shared axis
+            ax.xaxis.set_tick_params(labelbottom=True)
+            ax.set_xlabel("epoch")
         if k % ncols == 0:
             ax.set_ylabel(metric)
         if k == 0:

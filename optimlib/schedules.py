@@ -363,6 +363,32 @@ class OneCycleLR(LRScheduler):
     The optimizer's own ``lr`` is ignored: the cycle is defined by ``max_lr``. See
     :func:`one_cycle_lr` and :func:`one_cycle_momentum`.
 
+    Parameters
+    ----------
+    optimizer : optimlib.optim.Optimizer
+        With ``momentum`` (SGD, RMSprop) or ``betas`` (the Adam family) when
+        ``cycle_momentum`` is true.
+    max_lr : float
+        The peak rate, :math:`> 0`.
+    total_steps : int, optional
+        Length of the cycle in steps; or give ``epochs`` and ``steps_per_epoch`` instead.
+    epochs, steps_per_epoch : int, optional
+        ``total_steps = epochs * steps_per_epoch`` when ``total_steps`` is not given.
+    pct_start : float, default 0.3
+        Fraction of the steps spent raising the rate.
+    anneal_strategy : {"cos", "linear"}, default "cos"
+    cycle_momentum : bool, default True
+        Move the momentum (or Adam's :math:`\beta_1`) opposite to the rate.
+    base_momentum, max_momentum : float, default 0.85, 0.95
+        The momentum at the peak rate, and at the start and end.
+    div_factor : float, default 25
+        The rate starts at ``max_lr / div_factor``.
+    final_div_factor : float, default 1e4
+        The rate ends at ``max_lr / (div_factor * final_div_factor)``.
+    three_phase : bool, default False
+        Go back down to ``max_lr / div_factor`` symmetrically, then anneal to the end.
+    last_epoch : int, default -1
+
     References
     ----------
     Smith and Topin (2019). Super-convergence: very fast training of neural networks using
@@ -533,7 +559,8 @@ def lr_range_test(loss_and_grads, params, optimizer_cls, *, lr_min=1e-6, lr_max=
                   **hyperparameters):
     r"""Smith's learning-rate range test: train briefly while the rate grows exponentially.
 
-    At step :math:`k` the rate is :math:`\eta_k = \eta_{\min}(\eta_{\max}/\eta_{\min})^{k/(K-1)}`.
+    At step :math:`k = 0, \dots, K-1` (:math:`K` is ``steps``) the rate is
+    :math:`\eta_k = \eta_{\min}(\eta_{\max}/\eta_{\min})^{k/(K-1)}`.
     The loss first barely moves (rate too small), then falls (useful rates), then blows up
     (too large). The test stops early once the smoothed loss exceeds ``stop_factor`` times its
     best value. The parameters are restored afterwards.
@@ -549,6 +576,7 @@ def lr_range_test(loss_and_grads, params, optimizer_cls, *, lr_min=1e-6, lr_max=
     lr_min, lr_max : float
         Range of rates, ``0 < lr_min < lr_max``.
     steps : int, default 100
+        :math:`K \ge 2`, the length of the sweep.
     smoothing : float, default 0.98
         Weight of the exponential moving average of the loss, in [0, 1).
     stop_factor : float, default 4

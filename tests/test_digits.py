@@ -64,6 +64,13 @@ def test_digit_images_show_labels_and_mark_mistakes():
     assert fig.axes[1].title.get_color() != fig.axes[0].title.get_color()
     with pytest.raises(ValueError, match="shape"):
         digit_images(X[:, :60])
+    fig = digit_images(X, y, n_images=2, panel_titles=["original", "shifted"],
+                       panel_size=(2.0, 2.0))
+    assert [ax.get_title() for ax in fig.axes] == ["original", "shifted"]
+    assert tuple(fig.get_size_inches()) == (4.0, 2.0)
+    assert not any(ax.axison for ax in fig.axes)             # no spines next to strokes
+    with pytest.raises(ValueError, match="panel_titles"):
+        digit_images(X, y, n_images=3, panel_titles=["a", "b"])
 
 
 # -- 2-D sets ----------------------------------------------------------------------------------
