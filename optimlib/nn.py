@@ -532,8 +532,12 @@ class Loss:
     remembers what :meth:`backward` needs; ``backward()`` returns
     :math:`\\partial\\mathcal L/\\partial(\\text{outputs})`."""
 
-    def __call__(self, outputs, targets):
-        return self.forward(outputs, targets)
+    #: True for a loss whose third argument is a teacher's logits (distillation); then
+    #: :func:`optimlib.train.fit` needs ``teacher=``
+    takes_teacher_logits = False
+
+    def __call__(self, outputs, targets, *args):
+        return self.forward(outputs, targets, *args)
 
     def forward(self, outputs, targets):  # pragma: no cover - abstract
         """The mean loss over the rows, a float; remembers what backward needs."""

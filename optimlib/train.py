@@ -201,10 +201,21 @@ class Callback:
     """Hooks that :func:`fit` calls. ``on_epoch_end`` returns True to stop training.
 
     ``on_train_end`` is called however training ends, also when it stops with an error.
+    ``on_step_begin`` and ``on_step_end`` bracket every optimizer step: a callback that must
+    act on every minibatch (masking gradients, re-applying pruning masks, pruning on a
+    schedule counted in steps) uses them; ``step`` counts the optimizer steps of this
+    :func:`fit` call from 1.
     """
 
     def on_train_begin(self, model, history):
         """Called once before the first epoch."""
+
+    def on_step_begin(self, model, step):
+        """Called after the backward pass, before the optimizer step; may change
+        ``model.grads``."""
+
+    def on_step_end(self, model, step):
+        """Called after the optimizer step; may change ``model.params`` (in place)."""
 
     def on_epoch_end(self, model, history):
         """Called after each epoch is recorded in ``history``; return True to stop."""
@@ -310,7 +321,7 @@ def _count_correct(outputs, labels):
     return int(np.count_nonzero(np.argmax(outputs, axis=1) == labels))
 
 
-def evaluate(model, loss, X, y):
+def evaluate(model, loss, X, y, teacher_logits=None):
     """Loss and accuracy of ``model`` on ``(X, y)`` in evaluation mode (dropout off).
 
     Parameters
@@ -320,6 +331,9 @@ def evaluate(model, loss, X, y):
     X : array_like, shape (n, d)
     y : array_like
         Targets; accuracy is computed when they are class labels, else it is NaN.
+    teacher_logits : array_like, shape (n, k), optional
+        For a loss that takes a teacher's logits as a third argument (distillation,
+        :class:`optimlib.distill.DistillationLoss`).
 
     Returns
     -------
@@ -328,7 +342,8 @@ def evaluate(model, loss, X, y):
     outputs = model.predict_outputs(X)
     loss = nn.as_loss(loss)
     targets = loss.check_targets(y, outputs.shape)
-    value = loss(outputs, targets)
+    extra = () if teacher_logits is None else (teacher_logits,)
+    value = loss(outputs, targets, *extra)
     if not (_is_classification(targets) and outputs.shape[1] > 1):
         return value, math.nan
     return value, _count_correct(outputs, targets) / len(targets)
@@ -336,7 +351,7 @@ def evaluate(model, loss, X, y):
 
 def fit(model, optimizer, X, y, *, epochs, batch_size, loss="cross_entropy",
         validation_data=None, scheduler=None, scheduler_interval=None, callbacks=(), seed=0,
-        progress=False):
+        teacher=None, progress=False):
     r"""Train a model by minibatch gradient descent and record its learning curves.
 
     Each epoch visits the training samples once, in a new random order (drawn from ``seed``),
@@ -376,6 +391,13 @@ def fit(model, optimizer, X, y, *, epochs, batch_size, loss="cross_entropy",
     seed : int or numpy.random.Generator, default 0
         Order of the minibatches. (Initial weights and dropout masks come from the model's
         own seed.)
+    teacher : optimlib.nn.Module or sequence of Module, optional
+        Knowledge distillation (Chapter 11): a trained model, or an ensemble whose logits
+        are averaged. Its logits for every training and validation sample are computed once,
+        in evaluation mode, before the first epoch (the teacher is never updated, so this is
+        the same as computing them per minibatch), and each minibatch calls
+        ``loss(outputs, targets, teacher_logits)``; ``loss`` must then be a loss that takes
+        them, such as :class:`optimlib.distill.DistillationLoss`.
     progress : bool, default False
         Show a text progress bar over the epochs (tqdm, on standard error). Off by default so
         that notebooks store no progress output.
@@ -415,9 +437,15 @@ def fit(model, optimizer, X, y, *, epochs, batch_size, loss="cross_entropy",
         validation_data = _training_data(model, loss, "X_val", validation_data[0], "y_val",
                                          validation_data[1])
     per_step = _scheduler_per_step(scheduler, scheduler_interval, optimizer, validation_data)
+    teacher_logits = _teacher_logits(teacher, loss, X, model.out_features)
+    val_teacher_logits = None
+    if teacher is not None and validation_data is not None:
+        val_teacher_logits = _teacher_logits(teacher, loss, validation_data[0],
+                                             model.out_features)
     callbacks = list(callbacks) + ([ProgressBar(epochs)] if progress else [])
     rng = check_rng(seed)
     history = History()
+    steps_done = 0
     start = time.perf_counter()
     for callback in callbacks:
         callback.on_train_begin(model, history)
@@ -426,12 +454,14 @@ def fit(model, optimizer, X, y, *, epochs, batch_size, loss="cross_entropy",
         with np.errstate(over="ignore", invalid="ignore"):
             for epoch in range(1, epochs + 1):
                 lr = optimizer.lr
-                train_loss, train_accuracy = _train_epoch(
+                train_loss, train_accuracy, steps_done = _train_epoch(
                     model, optimizer, loss, X, y, batch_size, rng,
-                    scheduler if per_step else None, f"epoch {epoch} of {epochs}")
+                    scheduler if per_step else None, f"epoch {epoch} of {epochs}",
+                    callbacks, steps_done, teacher_logits)
                 val_loss = val_accuracy = math.nan
                 if validation_data is not None:
-                    val_loss, val_accuracy = evaluate(model, loss, *validation_data)
+                    val_loss, val_accuracy = evaluate(model, loss, *validation_data,
+                                                      teacher_logits=val_teacher_logits)
                 history.append(epoch=epoch, train_loss=train_loss, train_accuracy=train_accuracy,
                                val_loss=val_loss, val_accuracy=val_accuracy, lr=lr,
                                wall_time=time.perf_counter() - start)
@@ -449,8 +479,10 @@ def fit(model, optimizer, X, y, *, epochs, batch_size, loss="cross_entropy",
     return history
 
 
-def _train_epoch(model, optimizer, loss, X, y, batch_size, rng, scheduler, epoch):
-    """One pass over the data in shuffled minibatches; returns the mean loss and accuracy.
+def _train_epoch(model, optimizer, loss, X, y, batch_size, rng, scheduler, epoch, callbacks,
+                 steps_done, teacher_logits):
+    """One pass over the data in shuffled minibatches; returns the mean loss and accuracy
+    and the number of optimizer steps done so far.
 
     ``scheduler``, if given, is stepped after every minibatch."""
     classification = _is_classification(y) and model.out_features > 1
@@ -459,18 +491,47 @@ def _train_epoch(model, optimizer, loss, X, y, batch_size, rng, scheduler, epoch
     batches = minibatch_indices(len(X), batch_size, seed=rng)
     for step, rows in enumerate(batches, start=1):
         outputs = model(X[rows])                         # forward pass
-        value = loss(outputs, y[rows])
+        extra = () if teacher_logits is None else (teacher_logits[rows],)
+        value = loss(outputs, y[rows], *extra)
         if not math.isfinite(value):
             raise DivergenceError(_divergence_message(value, epoch, step, len(X), batch_size,
                                                       optimizer))
         model.backward(loss.backward())                  # backward pass: fills model.grads
+        steps_done += 1
+        for callback in callbacks:
+            callback.on_step_begin(model, steps_done)
         optimizer.step(model.grads)                      # update model.params in place
+        for callback in callbacks:
+            callback.on_step_end(model, steps_done)
         if scheduler is not None:                        # a schedule counted in minibatches
             scheduler.step()
         loss_sum += value * len(rows)
         if classification:
             correct += _count_correct(outputs, y[rows])
-    return loss_sum / len(X), (correct / len(X) if classification else math.nan)
+    accuracy = correct / len(X) if classification else math.nan
+    return loss_sum / len(X), accuracy, steps_done
+
+
+def _teacher_logits(teacher, loss, X, k):
+    """The teacher's logits for ``X`` (averaged over an ensemble), or None without a teacher;
+    checks that the teacher and the loss go together."""
+    takes_teacher = getattr(loss, "takes_teacher_logits", False)
+    if teacher is None:
+        if takes_teacher:
+            raise ValueError(f"{loss!r} needs a teacher's logits: pass teacher= to fit")
+        return None
+    if not takes_teacher:
+        raise ValueError(f"teacher was given, but {loss!r} does not take a teacher's logits; "
+                         "use a distillation loss such as optimlib.distill.DistillationLoss")
+    models = list(teacher) if isinstance(teacher, (list, tuple)) else [teacher]
+    if not models or not all(isinstance(m, nn.Module) for m in models):
+        raise ValueError("teacher must be a model (optimlib.nn.Module) or a non-empty list "
+                         f"of models, got {teacher!r}")
+    logits = sum(m.predict_outputs(X) for m in models) / len(models)
+    if logits.shape != (len(X), k):
+        raise ValueError(f"the teacher's logits have shape {logits.shape}, the student's "
+                         f"outputs have {(len(X), k)}")
+    return logits
 
 
 def _training_data(model, loss, X_name, X, y_name, y):

@@ -304,3 +304,90 @@ def test_scheduler_must_belong_to_the_optimizer_and_plateau_needs_validation():
 def test_bad_callback_arguments_are_rejected(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+# -- per-step hooks and a teacher --------------------------------------------------------------
+class StepRecorder(Callback):
+    """Records the step numbers and what the parameters look like around each step."""
+
+    def __init__(self, freeze=None):
+        self.freeze, self.calls = freeze, []
+
+    def on_step_begin(self, model, step):
+        self.calls.append(("begin", step, model.params["0.weight"].copy()))
+        if self.freeze is not None:                 # this entry's gradient is masked
+            model.grads["0.weight"][self.freeze] = 0.0
+
+    def on_step_end(self, model, step):
+        self.calls.append(("end", step, model.params["0.weight"].copy()))
+
+
+def test_step_hooks_bracket_every_optimizer_step_and_count_steps_across_epochs():
+    recorder = StepRecorder()
+    moons_run(epochs=2, callbacks=[recorder])
+    steps_per_epoch = -(-len(X_MOONS) // 32)
+    kinds = [kind for kind, _, _ in recorder.calls]
+    assert kinds == ["begin", "end"] * (2 * steps_per_epoch)
+    steps = [step for _, step, _ in recorder.calls]
+    assert steps[::2] == steps[1::2] == list(range(1, 2 * steps_per_epoch + 1))
+    # the optimizer step happens between the two hooks (and nothing else changes the weights)
+    for (_, _, before), (_, _, after) in zip(recorder.calls[::2], recorder.calls[1::2]):
+        assert not np.array_equal(before, after)
+    for (_, _, after), (_, _, before) in zip(recorder.calls[1::2], recorder.calls[2::2]):
+        np.testing.assert_array_equal(after, before)
+
+
+def test_a_gradient_masked_in_on_step_begin_leaves_its_weight_unchanged_under_sgd():
+    model = MLP([2, 16, 2], seed=0)
+    frozen = model.params["0.weight"][0, 3]
+    fit(model, SGD(model.params, lr=0.1, momentum=0.9), X_MOONS, Y_MOONS, epochs=3,
+        batch_size=32, callbacks=[StepRecorder(freeze=(0, 3))])
+    assert model.params["0.weight"][0, 3] == frozen
+
+
+class MatchTeacher(MSELoss):
+    """A toy distillation loss: the squared distance to the teacher's logits."""
+
+    takes_teacher_logits = True
+
+    def forward(self, outputs, targets, teacher_logits):
+        self.seen = teacher_logits
+        return super().forward(outputs, teacher_logits)
+
+    def check_targets(self, targets, shape):
+        return np.asarray(targets)
+
+
+def test_fit_with_a_teacher_passes_its_logits_row_by_row_and_never_changes_it():
+    teachers = [MLP([2, 8, 2], seed=s) for s in (1, 2)]
+    saved = [t.state_dict() for t in teachers]
+    student = MLP([2, 32, 2], seed=0)
+    target = (teachers[0].predict_outputs(X_MOONS) + teachers[1].predict_outputs(X_MOONS)) / 2
+    before = np.mean((student.predict_outputs(X_MOONS) - target) ** 2)
+    loss = MatchTeacher()
+    history = fit(student, Adam(student.params, lr=0.01), X_MOONS, Y_MOONS, epochs=40,
+                  batch_size=len(X_MOONS), loss=loss, teacher=teachers,
+                  validation_data=(X_VAL, Y_VAL))
+    np.testing.assert_array_equal(loss.seen, (teachers[0].predict_outputs(X_VAL)
+                                              + teachers[1].predict_outputs(X_VAL)) / 2)
+    after = np.mean((student.predict_outputs(X_MOONS) - target) ** 2)
+    assert after < before / 10
+    assert history.train_loss[-1] < history.train_loss[0] / 5
+    for teacher, state in zip(teachers, saved):
+        for name, array in teacher.params.items():
+            np.testing.assert_array_equal(array, state[name])
+
+
+def test_a_teacher_needs_a_loss_that_takes_its_logits_and_the_same_number_of_classes():
+    model = MLP([2, 8, 2], seed=0)
+    opt = SGD(model.params, lr=0.1)
+    with pytest.raises(ValueError, match="does not take a teacher"):
+        fit(model, opt, X_MOONS, Y_MOONS, epochs=1, batch_size=32, teacher=MLP([2, 4, 2]))
+    with pytest.raises(ValueError, match="needs a teacher"):
+        fit(model, opt, X_MOONS, Y_MOONS, epochs=1, batch_size=32, loss=MatchTeacher())
+    with pytest.raises(ValueError, match="shape"):
+        fit(model, opt, X_MOONS, Y_MOONS, epochs=1, batch_size=32, loss=MatchTeacher(),
+            teacher=MLP([2, 4, 3]))
+    with pytest.raises(ValueError, match="teacher must be a model"):
+        fit(model, opt, X_MOONS, Y_MOONS, epochs=1, batch_size=32, loss=MatchTeacher(),
+            teacher=[])
