@@ -12,6 +12,8 @@ One module per idea, each meant to be read:
 - :mod:`optimlib.train`     optimization loops that record what happened: ``minimize`` for
   test problems, ``fit`` for models (callbacks, early stopping, divergence detection)
 - :mod:`optimlib.metrics`   accuracy, precision, recall, F1, confusion matrix
+- :mod:`optimlib.stats`     runs over seeds, mean ± standard error, paired differences,
+  exact sign and McNemar tests
 - :mod:`optimlib.gradcheck` finite-difference gradient checking
 - :mod:`optimlib.plot`      the book's figures
 - :mod:`optimlib.widgets`   interactive explorers (ipywidgets)
