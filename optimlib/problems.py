@@ -32,7 +32,7 @@ class Problem:
     minimizer = None
     minimum = None
     #: plotting window ``((x_min, x_max), (y_min, y_max))`` for 2-D views; ``None`` means
-    #: "a square around the minimizer" (see :func:`optimlib.plot.contour`)
+    #: "a square around the minimizer" (see :func:`optimlib.plot.landscapes.contour`)
     plot_range = None
 
     def loss(self, theta):  # pragma: no cover - abstract

@@ -2,7 +2,7 @@
 
 Widgets need a running kernel (JupyterLab, Binder, Thebe). Every explorer in the book is
 paired with a static figure that teaches the same lesson on the published site, usually
-:func:`optimlib.plot.trajectory_gallery` over the slider's range.
+:func:`optimlib.plot.landscapes.trajectory_gallery` over the slider's range.
 
 Cells that display a widget carry the ``nbval-ignore-output`` tag: the widget's state is
 live, not part of what the book asserts.
@@ -91,7 +91,7 @@ def optimizer_explorer(problem, theta0, optimizer=SGD, *, steps=(30, 1, 200), di
     steps : (value, low, high), default (30, 1, 200)
         Range of the step-count slider.
     dims, xlim, ylim, labels
-        As in :func:`optimlib.plot.contour`.
+        As in :func:`optimlib.plot.landscapes.contour`.
     hyperparameters : callable, optional
         Maps the slider values (keyword arguments) to the optimizer's keyword arguments,
         e.g. ``lambda lr, beta1: dict(lr=lr, betas=(beta1, 0.999))``. Default: passed as is.
@@ -146,7 +146,7 @@ def gd_explorer(problem, theta0, *, lr=(0.1, 1e-3, 3.0), steps=(30, 1, 200), dim
     lr : (value, low, high), default (0.1, 1e-3, 3.0)
     steps : (value, low, high), default (30, 1, 200)
     dims, xlim, ylim, labels
-        As in :func:`optimlib.plot.contour`.
+        As in :func:`optimlib.plot.landscapes.contour`.
 
     Returns
     -------

@@ -16,6 +16,24 @@ def close_figures():
     plt.close("all")
 
 
+def test_every_figure_module_is_reexported_from_plot():
+    # the chapters call plot.<name>; each figure lives in a themed module of the package
+    import importlib
+    import pkgutil
+    modules = [info.name for info in pkgutil.iter_modules(plot.__path__)
+               if not info.name.startswith("_")]
+    assert {"style", "landscapes", "curves", "data"} <= set(modules)
+    for name in modules:
+        module = importlib.import_module(f"optimlib.plot.{name}")
+        for public in module.__all__:     # autodoc documents __all__ on the API page
+            assert getattr(plot, public) is getattr(module, public), f"{name}.{public}"
+            assert public in plot.__all__, f"{name}.{public}"
+    for old_name in ["contour", "trajectory", "loss_curves", "gallery", "heatmap",
+                     "MISSING_COLOR", "range_test", "compare_runs", "digit_images",
+                     "regression_1d", "compare_scores", "scatter_features"]:
+        assert hasattr(plot, old_name)
+
+
 def test_use_style_sets_colour_and_linestyle_cycle():
     plot.use_style()
     cycle = plt.rcParams["axes.prop_cycle"].by_key()

@@ -1,0 +1,32 @@
+"""Figures used by the chapters: contours with trajectories, loss curves, small multiples.
+
+Colours are the Okabe–Ito palette (distinguishable with colour-vision deficiency) and every
+colour comes with its own line style, so curves stay distinguishable in grayscale.
+Call :func:`~optimlib.plot.style.use_style` once at the top of a notebook.
+
+Every figure is importable from here (``from optimlib import plot; plot.contour(...)``);
+each lives in the module of its theme:
+
+- :mod:`optimlib.plot.style`       colours, line styles, markers, the book's matplotlib
+  defaults and the grid of small multiples that every other module uses
+- :mod:`optimlib.plot.landscapes`  parameter space: contours of a loss, optimization paths on
+  them, parameters against the iteration, heatmaps over two hyperparameters
+- :mod:`optimlib.plot.curves`      what a run measured: loss, learning and validation curves,
+  the learning-rate range test, scores of repeated runs
+- :mod:`optimlib.plot.data`        data space: samples, images, fitted curves, decision
+  boundaries
+
+A new chapter whose figures fit none of these themes gets a module of its own (e.g.
+``optimlib/plot/pruning.py``, with an ``__all__``), re-exported below like the others and
+documented on the API page.
+"""
+
+from . import curves, data, landscapes, style
+from .curves import (compare_scores, finite_difference_errors, history_gallery,
+                     learning_curves, loss_curves, range_test, validation_curve)
+from .data import decision_boundary, digit_images, regression_1d, scatter_features
+from .landscapes import (MISSING_COLOR, compare_runs, contour, heatmap, parameter_paths,
+                         trajectory, trajectory_gallery)
+from .style import LINESTYLES, PALETTE, gallery, use_style
+
+__all__ = style.__all__ + landscapes.__all__ + curves.__all__ + data.__all__
