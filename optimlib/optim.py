@@ -575,10 +575,15 @@ class Adam(Optimizer):
         \theta_t &= \theta_{t-1} - \eta\, \hat m_t / (\sqrt{\hat v_t} + \epsilon)
 
     With ``amsgrad=True`` the running maximum :math:`v^{\max}_t = \max(v^{\max}_{t-1}, v_t)`
-    replaces :math:`v_t` before bias correction (as ``torch.optim.Adam`` computes it), so
-    steps cannot grow when gradients shrink. With ``weight_decay`` :math:`\lambda > 0` the L2
-    term :math:`\lambda\theta_{t-1}` is added to :math:`g_t` and is then rescaled like the rest
-    of the gradient; :class:`AdamW` decouples it instead.
+    replaces :math:`v_t` before bias correction, as ``torch.optim.Adam`` computes it. The
+    maximum never shrinks, but the correction divides it by :math:`1 - \beta_2^t`, which grows
+    towards 1, so the effective rate :math:`\eta\sqrt{1 - \beta_2^t}/\sqrt{v^{\max}_t}` can
+    still grow while :math:`\beta_2^t` is not negligible, by up to a factor
+    :math:`1/\sqrt{1 - \beta_2}` (see the example). In the AMSGrad of Reddi et al. there is no
+    bias correction, and the effective rate :math:`\eta/\sqrt{v^{\max}_t}` cannot grow. With
+    ``weight_decay`` :math:`\lambda > 0` the L2 term :math:`\lambda\theta_{t-1}` is added to
+    :math:`g_t` and is then rescaled like the rest of the gradient; :class:`AdamW` decouples it
+    instead.
 
     Parameters
     ----------
@@ -607,6 +612,20 @@ class Adam(Optimizer):
     >>> Adam([theta], lr=0.01).step([np.array([1e-3, 1.0, -50.0])])
     >>> np.round(theta, 6)
     array([-0.01, -0.01,  0.01])
+
+    With ``amsgrad=True`` the effective rate can still grow: a gradient of 1 at
+    :math:`t = 1`, then :math:`10^{-3}`, keeps :math:`v^{\max}_t = v_1`, and the rate
+    :math:`\eta\sqrt{1 - \beta_2^t}/\sqrt{v^{\max}_t}` (here :math:`\eta = 1`) rises:
+
+    >>> theta = np.zeros(1)
+    >>> opt = Adam([theta], lr=1.0, amsgrad=True)
+    >>> rates = []
+    >>> for t in range(1, 1001):
+    ...     opt.step([np.array([1.0 if t == 1 else 1e-3])])
+    ...     v_max = opt.state[0]["max_exp_avg_sq"][0]
+    ...     rates.append(np.sqrt(1 - 0.999**t) / np.sqrt(v_max))
+    >>> np.round([rates[0], rates[9], rates[999]], 2)
+    array([ 1.  ,  3.16, 25.15])
     """
 
     hyperparameters = ("lr", "betas", "eps", "weight_decay", "amsgrad", "maximize",
@@ -676,7 +695,11 @@ class AdamW(Adam):
     The only difference from Adam with ``weight_decay``: before the Adam step the weights
     shrink, :math:`\theta \leftarrow (1 - \eta\lambda)\,\theta`, instead of :math:`\lambda\theta`
     being added to the gradient (where Adam's per-coordinate scaling would weaken it exactly
-    for the coordinates with large gradients).
+    for the coordinates with large gradients). As in ``torch.optim.AdamW`` the decay is
+    multiplied by the whole learning rate :math:`\eta` (a scheduler's current ``lr``).
+    Loshchilov and Hutter multiply it by the schedule multiplier :math:`\eta_t` alone, not by
+    the base rate :math:`\alpha` (:math:`\eta = \alpha\eta_t`), so their :math:`\lambda`
+    corresponds to ``weight_decay`` :math:`= \lambda/\alpha` here.
 
     Parameters
     ----------
