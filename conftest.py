@@ -1,6 +1,7 @@
-"""Test-session plumbing shared by the unit tests, the notebooks (nbval) and the book build.
+"""Test-session plumbing shared by the unit tests, the notebooks (nbval), the book build and
+the student edition.
 
-- Runs the three groups in that order (cheap, precise failures first).
+- Runs the four groups in that order (cheap, precise failures first).
 - Prints how long each group took, and each notebook, at the end of the run.
 - Gives the unit tests a non-interactive matplotlib backend *in this process only*; notebooks
   run in their own kernels and keep the inline backend.
@@ -26,11 +27,16 @@ def _group(item):
         return "notebooks (nbval, full mode)"
     if path.name == "test_book.py":
         return "book build (clean _build, forced execution, -W -n --keep-going)"
+    if path.name == "test_student_edition.py":
+        return "student edition (README's student command, leak search)"
     return "unit tests and doctests of optimlib"
 
 
+# the student edition comes after the book build, which deletes _build/ and whose site the
+# leak search needs
 _ORDER = ["unit tests and doctests of optimlib", "notebooks (nbval, full mode)",
-          "book build (clean _build, forced execution, -W -n --keep-going)"]
+          "book build (clean _build, forced execution, -W -n --keep-going)",
+          "student edition (README's student command, leak search)"]
 
 
 def pytest_collection_modifyitems(session, config, items):

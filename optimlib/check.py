@@ -3,13 +3,21 @@
 A self-check compares a student's function with the library's on a few fixed inputs. On
 success it prints one line; on failure it raises ``AssertionError`` with a diagnosis of the
 usual mistakes (wrong shape or transposed result, a missing factor such as the 2 in the MSE
-gradient, a sign error, NaNs, a function that is still a stub).
+gradient, a sign error, NaNs, a function that is still a stub). The diagnosis describes the
+mistake without printing the expected values.
+
+Self-checks also serve as autograder tests (nbgrader gives a test cell its points unless its
+output holds an error or anything written to stderr), so they write nothing to stderr:
+numpy's floating-point warnings are silenced while comparing, and warnings raised by the
+student's function are reported on stdout (or in the ``AssertionError``) instead.
 
 >>> import numpy as np
 >>> check_function(lambda x: 2 * x, lambda x: 2 * x, [(np.ones(3),)],
 ...                what="the gradient")
 the gradient: correct on 1 test case.
 """
+
+import warnings
 
 import numpy as np
 
@@ -29,8 +37,17 @@ def diagnose(actual, expected, *, rtol=1e-6, atol=1e-9, what="the result"):
     what : str
         How to name the quantity in the message.
     """
+    # comparisons of huge or odd values must not print numpy warnings (to stderr)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        return _diagnose(actual, expected, rtol=rtol, atol=atol, what=what)
+
+
+def _diagnose(actual, expected, *, rtol, atol, what):
     if actual is None:
         return f"{what} is None: did the function forget to `return` its result?"
+    if np.iscomplexobj(actual):
+        return f"{what} has complex values; real numbers were expected."
     try:
         actual_array = np.asarray(actual, dtype=np.float64)
     except (TypeError, ValueError):
@@ -74,7 +91,8 @@ def check_function(candidate, reference, cases, *, rtol=1e-6, atol=1e-9, what="t
     """Compare ``candidate(*args)`` with ``reference(*args)`` for every ``args`` in ``cases``.
 
     Arguments are copied before each call, so a candidate that modifies its inputs cannot
-    change what the reference sees.
+    change what the reference sees. Warnings the candidate raises are reported on stdout
+    (after the success line) or in the ``AssertionError``, never on stderr.
 
     Parameters
     ----------
@@ -98,18 +116,30 @@ def check_function(candidate, reference, cases, *, rtol=1e-6, atol=1e-9, what="t
         Re-raised with a hint if the candidate is still the exercise's stub.
     """
     cases = list(cases)
+    warned = []
     for number, args in enumerate(cases, start=1):
         copied = [np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args]
-        try:
-            actual = candidate(*copied)
-        except NotImplementedError:
-            raise NotImplementedError(
-                "the function is still the exercise's stub: replace `raise NotImplementedError` "
-                "with your code"
-            ) from None
-        expected = reference(*[np.array(a, copy=True) if isinstance(a, np.ndarray) else a
-                               for a in args])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                actual = candidate(*copied)
+            except NotImplementedError:
+                raise NotImplementedError(
+                    "the function is still the exercise's stub: replace `raise "
+                    "NotImplementedError` with your code"
+                ) from None
+        for warning in caught:
+            line = f"test case {number}: {warning.category.__name__}: {warning.message}"
+            if line not in warned:
+                warned.append(line)
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            expected = reference(*[np.array(a, copy=True) if isinstance(a, np.ndarray) else a
+                                   for a in args])
         problem = diagnose(actual, expected, rtol=rtol, atol=atol, what=what)
         if problem is not None:
-            raise AssertionError(f"test case {number} of {len(cases)}: {problem}")
+            note = f" (the function also warned: {'; '.join(warned)})" if warned else ""
+            raise AssertionError(f"test case {number} of {len(cases)}: {problem}{note}")
     print(f"{what}: correct on {len(cases)} test case{'s' if len(cases) != 1 else ''}.")
+    for warning in warned:
+        print(f"note: the function warned on {warning}")
