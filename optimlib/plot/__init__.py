@@ -24,9 +24,9 @@ documented on the API page.
 from . import curves, data, landscapes, style
 from .curves import (compare_scores, finite_difference_errors, history_gallery,
                      learning_curves, loss_curves, range_test, validation_curve)
-from .data import decision_boundary, digit_images, regression_1d, scatter_features
+from .data import (decision_boundary, digit_images, regression_1d, scatter_features)
 from .landscapes import (MISSING_COLOR, compare_runs, contour, heatmap, parameter_paths,
                          trajectory, trajectory_gallery)
-from .style import LINESTYLES, PALETTE, gallery, use_style
+from .style import (LINESTYLES, PALETTE, gallery, use_style)
 
-__all__ = style.__all__ + landscapes.__all__ + curves.__all__ + data.__all__
+__all__ = (style.__all__ + landscapes.__all__ + curves.__all__ + data.__all__)
