@@ -11,9 +11,13 @@ One module per idea, each meant to be read:
 - :mod:`optimlib.nn`        layers with forward/backward, losses, an MLP
 - :mod:`optimlib.train`     optimization loops that record what happened: ``minimize`` for
   test problems, ``fit`` for models (callbacks, early stopping, divergence detection)
-- :mod:`optimlib.metrics`   accuracy, precision, recall, F1, confusion matrix
+- :mod:`optimlib.metrics`   accuracy, precision, recall, F1, confusion matrix (scikit-learn's
+  semantics); ROC and precision-recall curves, calibration curves, Brier score
 - :mod:`optimlib.stats`     runs over seeds, mean ± standard error, paired differences,
-  exact sign and McNemar tests
+  exact sign and McNemar tests, the corrected resampled t-test, bootstrap intervals
+- :mod:`optimlib.selection` cross-validation (repeated, nested) that trains a fresh model per
+  fold, grid search
+- :mod:`optimlib.calibration` temperature scaling fitted by the book's optimizers
 - :mod:`optimlib.gradcheck` finite-difference gradient checking
 - :mod:`optimlib.plot`      the book's figures
 - :mod:`optimlib.widgets`   interactive explorers (ipywidgets)

@@ -15,18 +15,23 @@ each lives in the module of its theme:
   the learning-rate range test, scores of repeated runs
 - :mod:`optimlib.plot.data`        data space: samples, images, fitted curves, decision
   boundaries
+- :mod:`optimlib.plot.evaluation`  confusion matrices, ROC and precision-recall curves with a
+  threshold's operating point, reliability diagrams
 
 A new chapter whose figures fit none of these themes gets a module of its own (e.g.
 ``optimlib/plot/pruning.py``, with an ``__all__``), re-exported below like the others and
 documented on the API page.
 """
 
-from . import curves, data, landscapes, style
+from . import curves, data, evaluation, landscapes, style
 from .curves import (compare_scores, finite_difference_errors, history_gallery,
                      learning_curves, loss_curves, range_test, validation_curve)
 from .data import (decision_boundary, digit_images, regression_1d, scatter_features)
+from .evaluation import (confusion_matrix_heatmap, reliability_diagram, roc_pr_curves,
+                         threshold_gallery, threshold_view)
 from .landscapes import (MISSING_COLOR, compare_runs, contour, heatmap, parameter_paths,
                          trajectory, trajectory_gallery)
 from .style import (LINESTYLES, PALETTE, gallery, use_style)
 
-__all__ = (style.__all__ + landscapes.__all__ + curves.__all__ + data.__all__)
+__all__ = (style.__all__ + landscapes.__all__ + curves.__all__ + data.__all__ +
+           evaluation.__all__)
