@@ -8,7 +8,7 @@ One module per idea, each meant to be read:
 - :mod:`optimlib.optim`     optimizers (``torch.optim`` names and semantics)
 - :mod:`optimlib.schedules` learning-rate schedules (``torch.optim.lr_scheduler`` semantics),
   the learning-rate range test
-- :mod:`optimlib.nn`        layers with forward/backward, losses, an MLP
+- :mod:`optimlib.nn`        layers with forward/backward (dense and convolutional), losses, an MLP
 - :mod:`optimlib.train`     optimization loops that record what happened: ``minimize`` for
   test problems, ``fit`` for models (callbacks, early stopping, divergence detection)
 - :mod:`optimlib.metrics`   accuracy, precision, recall, F1, confusion matrix (scikit-learn's
@@ -21,6 +21,7 @@ One module per idea, each meant to be read:
 - :mod:`optimlib.prune`     pruning: masks (``torch.nn.utils.prune``'s semantics), training
   that keeps pruned weights at zero, sparsity reports, gradual schedules, compaction,
   lottery tickets
+- :mod:`optimlib.distill`   knowledge distillation: the loss of a student taught by a teacher
 - :mod:`optimlib.gradcheck` finite-difference gradient checking
 - :mod:`optimlib.plot`      the book's figures
 - :mod:`optimlib.widgets`   interactive explorers (ipywidgets)

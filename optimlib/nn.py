@@ -619,17 +619,24 @@ class CrossEntropyLoss(Loss):
 
     and :func:`log_softmax` keeps it finite for any logits. For distillation, Hinton et al.
     (2015) multiply this loss by :math:`T^2` so that its gradients keep their size as
-    :math:`T` changes; that factor is left to the caller.
+    :math:`T` changes; :class:`optimlib.distill.DistillationLoss` does.
+
+    **Label smoothing** (Szegedy et al. 2016) replaces each target row by
+    :math:`(1 - \varepsilon)\,y_i + \varepsilon/K` with :math:`K` classes, a soft target
+    without a teacher: torch's ``label_smoothing``, for labels and for probability rows alike.
 
     Parameters
     ----------
     temperature : float, default 1
         :math:`T > 0`; the logits are divided by it before the softmax.
+    label_smoothing : float, default 0
+        :math:`\varepsilon \in [0, 1]`, the weight of the uniform distribution in the targets.
 
     References
     ----------
     Goodfellow, Bengio and Courville (2016), Section 6.2.2.3. Hinton, Vinyals and Dean (2015).
-    Distilling the knowledge in a neural network.
+    Distilling the knowledge in a neural network. Szegedy, Vanhoucke, Ioffe, Shlens and Wojna
+    (2016). Rethinking the Inception architecture for computer vision. CVPR.
 
     Examples
     --------
@@ -642,12 +649,18 @@ class CrossEntropyLoss(Loss):
     array([[ 0.25, -0.25]])
     """
 
-    def __init__(self, temperature=1.0):
+    def __init__(self, temperature=1.0, label_smoothing=0.0):
         self.temperature = check_real("temperature", temperature, low=0, low_open=True)
+        self.label_smoothing = check_real("label_smoothing", label_smoothing, low=0, high=1)
 
     def forward(self, outputs, targets):
         outputs = _outputs(outputs)
         self._targets = self.check_targets(targets, outputs.shape)
+        if self.label_smoothing > 0:          # (1 - ε) y + ε/K, as rows of probabilities
+            k = outputs.shape[1]
+            rows = (one_hot(self._targets, k, dtype=outputs.dtype) if self._targets.ndim == 1
+                    else self._targets)
+            self._targets = (1 - self.label_smoothing) * rows + self.label_smoothing / k
         log_p = log_softmax(outputs, self.temperature)
         self._probabilities = np.exp(log_p)
         n = outputs.shape[0]
@@ -682,7 +695,9 @@ class CrossEntropyLoss(Loss):
         return targets
 
     def __repr__(self):
-        return f"CrossEntropyLoss(temperature={self.temperature})"
+        smoothing = (f", label_smoothing={self.label_smoothing}" if self.label_smoothing
+                     else "")
+        return f"CrossEntropyLoss(temperature={self.temperature}{smoothing})"
 
 
 LOSSES = {"cross_entropy": CrossEntropyLoss, "mse": MSELoss}

@@ -80,7 +80,10 @@ def test_gradient_errors_catches_a_wrong_backward_and_restores_parameters():
     (nn.CrossEntropyLoss(temperature=0.5), SOFT),
     (nn.MSELoss(), SOFT),
     (nn.MSELoss(), LABELS),                                    # one-hot encoded
-], ids=["ce-labels", "ce-soft", "ce-T3", "ce-soft-T0.5", "mse", "mse-labels"])
+    (nn.CrossEntropyLoss(label_smoothing=0.2), LABELS),
+    (nn.CrossEntropyLoss(temperature=2.0, label_smoothing=0.1), SOFT),
+], ids=["ce-labels", "ce-soft", "ce-T3", "ce-soft-T0.5", "mse", "mse-labels", "ce-smooth",
+        "ce-soft-T2-smooth"])
 def test_gradient_of_every_loss(loss, targets):
     logits = 2 * RNG.standard_normal((6, 3))
 
@@ -135,6 +138,35 @@ def test_cross_entropy_temperature_and_soft_targets_by_hand():
     # soft targets equal to a one-hot row give the same loss as the label
     plain = nn.CrossEntropyLoss()
     assert plain(logits, np.array([[0.0, 1.0]])) == pytest.approx(plain(logits, np.array([1])))
+
+
+def test_label_smoothing_by_hand():
+    # eps = 0.3, K = 2: the label 1 becomes the target row (0.15, 0.85)
+    logits = np.array([[0.0, np.log(3.0)]])                      # p = (1/4, 3/4)
+    loss = nn.CrossEntropyLoss(label_smoothing=0.3)
+    expected = -(0.15 * np.log(0.25) + 0.85 * np.log(0.75))
+    assert loss(logits, np.array([1])) == pytest.approx(expected, rel=1e-14)
+    np.testing.assert_allclose(loss.backward(), [[0.25 - 0.15, 0.75 - 0.85]], rtol=1e-14)
+    # eps = 1 is the uniform target whatever the label; eps = 0 is the plain loss
+    uniform = nn.CrossEntropyLoss(label_smoothing=1.0)
+    assert uniform(logits, np.array([0])) == pytest.approx(uniform(logits, np.array([1])))
+    assert nn.CrossEntropyLoss(label_smoothing=0.0)(logits, np.array([1])) == pytest.approx(
+        -np.log(0.75), rel=1e-14)
+    assert repr(loss) == "CrossEntropyLoss(temperature=1.0, label_smoothing=0.3)"
+
+
+@pytest.mark.parametrize("targets", [LABELS, SOFT], ids=["labels", "probabilities"])
+def test_label_smoothing_matches_torch(targets):
+    torch = pytest.importorskip("torch")
+    logits = 3 * RNG.standard_normal((6, 3))
+    loss = nn.CrossEntropyLoss(label_smoothing=0.15)
+    value = loss(logits, targets)
+    Z = torch.tensor(logits, requires_grad=True)
+    expected = torch.nn.functional.cross_entropy(Z, torch.from_numpy(targets),
+                                                 label_smoothing=0.15)
+    expected.backward()
+    assert value == pytest.approx(expected.item(), rel=1e-12)
+    np.testing.assert_allclose(loss.backward(), Z.grad.numpy(), rtol=1e-10, atol=1e-15)
 
 
 def test_mse_by_hand_and_one_hot_labels():
@@ -384,6 +416,8 @@ def test_mlp_training_reproduces_sklearn_mlpclassifier_from_the_same_start():
     (lambda: nn.MLP([4, 2], seed=-1), "seed"),
     (lambda: nn.Sequential(nn.Linear(2, 2), "relu"), "Module"),
     (lambda: nn.CrossEntropyLoss(temperature=0.0), "temperature"),
+    (lambda: nn.CrossEntropyLoss(label_smoothing=1.5), "label_smoothing"),
+    (lambda: nn.CrossEntropyLoss(label_smoothing=-0.1), "label_smoothing"),
     (lambda: nn.as_loss("hinge"), "loss"),
 ])
 def test_bad_construction_is_rejected(make, message):

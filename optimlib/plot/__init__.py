@@ -15,6 +15,7 @@ each lives in the module of its theme:
   the learning-rate range test, scores of repeated runs
 - :mod:`optimlib.plot.data`        data space: samples, images, fitted curves, decision
   boundaries
+- :mod:`optimlib.plot.distillation` a teacher's soft targets at several temperatures
 - :mod:`optimlib.plot.pruning`     pruned networks: weight histograms, accuracy against
   compression, which input connections survive
 - :mod:`optimlib.plot.evaluation`  confusion matrices, ROC and precision-recall curves with a
@@ -25,10 +26,11 @@ A new chapter whose figures fit none of these themes gets a module of its own (e
 documented on the API page.
 """
 
-from . import curves, data, evaluation, landscapes, pruning, style
+from . import curves, data, distillation, evaluation, landscapes, pruning, style
 from .curves import (compare_scores, finite_difference_errors, history_gallery,
                      learning_curves, loss_curves, range_test, validation_curve)
 from .data import (decision_boundary, digit_images, regression_1d, scatter_features)
+from .distillation import (soft_target_gallery, soft_targets)
 from .evaluation import (confusion_matrix_heatmap, reliability_diagram, roc_pr_curves,
                          threshold_gallery, threshold_view)
 from .landscapes import (MISSING_COLOR, compare_runs, contour, heatmap, parameter_paths,
@@ -36,5 +38,5 @@ from .landscapes import (MISSING_COLOR, compare_runs, contour, heatmap, paramete
 from .pruning import (connection_maps, pruning_curves, weight_histograms)
 from .style import (LINESTYLES, PALETTE, gallery, use_style)
 
-__all__ = (style.__all__ + landscapes.__all__ + curves.__all__ + data.__all__ + pruning.__all__ +
-           evaluation.__all__)
+__all__ = (style.__all__ + landscapes.__all__ + curves.__all__ + data.__all__ +
+           distillation.__all__ + pruning.__all__ + evaluation.__all__)
