@@ -5,13 +5,21 @@ the student edition.
 - Prints how long each group took, and each notebook, at the end of the run.
 - Gives the unit tests a non-interactive matplotlib backend *in this process only*; notebooks
   run in their own kernels and keep the inline backend.
+- Runs OpenBLAS on one thread (unless ``OPENBLAS_NUM_THREADS`` is set): the book's matrices
+  are small, and two BLAS threads fighting over two cores made some chapters several times
+  slower when the machine was busy. Kernels and the book build inherit the setting; results
+  do not change (each entry of a matrix product is computed by one thread either way).
 """
 
-import time
-from collections import defaultdict
-from pathlib import Path
+import os
 
-import matplotlib
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")     # before numpy is imported
+
+import time  # noqa: E402
+from collections import defaultdict  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 
