@@ -6,6 +6,8 @@ The running example of Part I is :func:`make_linear_regression`:
 """
 
 import gzip
+import math
+from fractions import Fraction
 from importlib import resources
 
 import numpy as np
@@ -66,14 +68,30 @@ class Standardizer:
     test data. Fitting on all data leaks information about the held-out samples into the
     model, and the validation score is then optimistic (Chapter 7).
 
-    A feature with zero spread is left unscaled (:math:`s = 1`), so it maps to 0.
+    Constant and nearly constant columns need a decision, because :math:`s` is then 0 or
+    tiny. A column that is constant in the training data is only centred (:math:`s = 1`):
+    its training values map to 0, but a held-out value :math:`x` maps to :math:`x - m`, in
+    the column's own units, and reaches a model that saw only zeros in that column. A column
+    with a tiny :math:`s` is scaled up by :math:`1/s`, and a held-out value that differs from
+    the training mean becomes huge (a digit pixel with :math:`s = 0.08` sends a held-out 16 to
+    about 200). ``min_scale`` (:math:`s_{\min}`) bounds that amplification:
+    :math:`s = \max(\hat\sigma, s_{\min})`, with :math:`\hat\sigma` the column's standard
+    deviation (and :math:`s = 1` where both are 0). The default, 0, is plain standardization (scikit-learn's
+    ``StandardScaler``); for features that share one unit, such as pixels, a floor of about
+    one unit keeps faint columns from weighing as much as informative ones.
+
+    Parameters
+    ----------
+    min_scale : float, default 0
+        Lower bound on the scale :math:`s`, in the units of the features, at least 0.
 
     Attributes
     ----------
     mean_ : ndarray, shape (d,)
         :math:`m`, set by :meth:`fit`.
     scale_ : ndarray, shape (d,)
-        :math:`s`, set by :meth:`fit` (1 for a constant feature, which is only centred).
+        :math:`s`, set by :meth:`fit`: the standard deviation, raised to ``min_scale``; 1 for
+        a constant column when ``min_scale`` is 0.
 
     References
     ----------
@@ -82,12 +100,18 @@ class Standardizer:
     Examples
     --------
     >>> X = np.array([[1.0, 10.0], [3.0, 10.0]])
-    >>> Standardizer().fit_transform(X)
+    >>> scaler = Standardizer().fit(X)
+    >>> scaler.transform(X)           # the constant column maps to 0 ...
     array([[-1.,  0.],
            [ 1.,  0.]])
+    >>> scaler.transform([[2.0, 13.0]])   # ... on the training data only
+    array([[0., 3.]])
+    >>> Standardizer(min_scale=2.0).fit(X).scale_
+    array([2., 2.])
     """
 
-    def __init__(self):
+    def __init__(self, min_scale=0.0):
+        self.min_scale = check_real("min_scale", min_scale, low=0)
         self.mean_ = None
         self.scale_ = None
 
@@ -98,8 +122,8 @@ class Standardizer:
         if X.shape[0] == 0:
             raise ValueError("cannot fit a Standardizer on an empty array")
         self.mean_ = X.mean(axis=0)
-        std = X.std(axis=0)
-        self.scale_ = np.where(std > 0, std, 1.0)
+        scale = np.maximum(X.std(axis=0), self.min_scale)
+        self.scale_ = np.where(scale > 0, scale, 1.0)
         return self
 
     def transform(self, X):
@@ -335,11 +359,21 @@ def train_val_test_split(X, y, *, val_size=0.2, test_size=0.2, stratify=True, se
     for every decision along the way (learning rate, early stopping, architecture): a test
     score that guided choices is no longer an unbiased estimate (Chapter 7).
 
-    With ``stratify`` (classification), each class :math:`c` with :math:`n_c` samples puts
-    ``round(test_size * n_c)`` of them in the test set and ``round(val_size * n_c)`` in the
-    validation set, so all three
-    sets have the class proportions of the whole. Rows keep their original order within each
-    set.
+    The sizes are set for the whole data set: of :math:`n` samples, the test set gets
+    :math:`\lfloor p_{\text{test}}\, n\rfloor` with :math:`p_{\text{test}}` = ``test_size``,
+    the validation set :math:`\lfloor p_{\text{val}}\, n\rfloor` with :math:`p_{\text{val}}`
+    = ``val_size`` (rounded down, so never more than asked for), and the training set the
+    rest. With ``stratify`` (classification), each total is shared among the classes by the
+    largest-remainder (Hamilton) method: class :math:`c` with :math:`n_c` samples first gets
+    :math:`\lfloor p\, n_c\rfloor` (:math:`p` the set's fraction), and the samples still
+    missing from the total go one each to the classes with the largest remainders
+    :math:`p\, n_c - \lfloor p\, n_c\rfloor` (equal remainders in a random order drawn from ``seed``; for the validation set, classes that
+    already got such an extra test sample come last). So every class gets its quota rounded
+    down or up, all three sets have the class proportions of the whole as closely as whole
+    samples allow, and the totals do not drift as they would if each class were rounded on
+    its own (four classes of five samples with ``test_size=0.5`` give 10 test samples, not
+    8). Sizes are read as fractions with denominators up to :math:`10^6`, so that
+    ``0.1 * 30`` is exactly 3. Rows keep their original order within each set.
 
     Parameters
     ----------
@@ -347,7 +381,8 @@ def train_val_test_split(X, y, *, val_size=0.2, test_size=0.2, stratify=True, se
     y : array_like, shape (n,)
         Class labels 0, 1, ... if ``stratify``; any targets otherwise.
     val_size, test_size : float, default 0.2
-        Fractions in [0, 1) with ``val_size + test_size < 1``. A zero size gives an empty set.
+        Fractions in [0, 1) with ``val_size + test_size < 1``. A size of 0 gives an empty set;
+        a positive size must give at least one sample.
     stratify : bool, default True
     seed : int or numpy.random.Generator, default 0
 
@@ -359,7 +394,13 @@ def train_val_test_split(X, y, *, val_size=0.2, test_size=0.2, stratify=True, se
     Raises
     ------
     ValueError
-        For an invalid argument, or if a class would have no training sample left.
+        For an invalid argument; if a positive ``val_size`` or ``test_size`` would give an
+        empty set (too few samples); or if a class would have no training sample left.
+
+    References
+    ----------
+    Balinski, M. L. and Young, H. P. (2001). Fair Representation: Meeting the Ideal of One
+    Man, One Vote, 2nd edition. Brookings Institution Press (Hamilton's method).
 
     Examples
     --------
@@ -370,6 +411,11 @@ def train_val_test_split(X, y, *, val_size=0.2, test_size=0.2, stratify=True, se
     (1259, 179, 359)
     >>> np.bincount(test[1])
     array([36, 36, 35, 37, 36, 36, 36, 36, 35, 36])
+    >>> four_classes = np.repeat([0, 1, 2, 3], 5)        # of 5 samples each
+    >>> _, _, test = train_val_test_split(np.ones((20, 1)), four_classes,
+    ...                                   val_size=0.0, test_size=0.5)
+    >>> np.bincount(test[1])          # 10 = 4 x 2.5: two classes get 3
+    array([2, 2, 3, 3])
     """
     val_size = check_real("val_size", val_size, low=0, high=1, high_open=True)
     test_size = check_real("test_size", test_size, low=0, high=1, high_open=True)
@@ -377,18 +423,49 @@ def train_val_test_split(X, y, *, val_size=0.2, test_size=0.2, stratify=True, se
         raise ValueError(f"val_size + test_size must be below 1 (something must be left to "
                          f"train on), got {val_size} + {test_size}")
     X, y = _checked_rows(X, y, stratify)
+    rng = check_rng(seed)
+    groups = _shuffled_groups(y, stratify, rng)
+    counts = [len(group) for group in groups]
+    rank = rng.permutation(len(groups))                   # breaks ties between equal remainders
+    n_test = _largest_remainders("test_size", test_size, counts, rank)
+    exact = Fraction(test_size).limit_denominator(_DENOMINATOR)
+    got_extra = [count > exact * len(group) for count, group in zip(n_test, groups)]
+    n_val = _largest_remainders("val_size", val_size, counts, list(zip(got_extra, rank)))
     parts = {"train": [], "val": [], "test": []}
-    for group in _shuffled_groups(y, stratify, check_rng(seed)):
-        n_test, n_val = round(test_size * len(group)), round(val_size * len(group))
-        if n_test + n_val >= len(group):
+    for group, test_count, val_count in zip(groups, n_test, n_val):
+        if test_count + val_count >= len(group):
             what = f"class {y[group[0]]}" if stratify else "the data"
             raise ValueError(f"{what} has only {len(group)} samples: none would be left for "
                              "training; use smaller val_size/test_size")
-        parts["test"].append(group[:n_test])
-        parts["val"].append(group[n_test:n_test + n_val])
-        parts["train"].append(group[n_test + n_val:])
+        parts["test"].append(group[:test_count])
+        parts["val"].append(group[test_count:test_count + val_count])
+        parts["train"].append(group[test_count + val_count:])
     rows = [np.sort(np.concatenate(parts[name])) for name in ("train", "val", "test")]
     return tuple((X[index], y[index]) for index in rows)
+
+
+_DENOMINATOR = 10**6      # sizes are read as fractions p/q with q <= 10**6: 0.1 * 30 == 3
+
+
+def _largest_remainders(name, size, counts, tie_order):
+    """Share floor(size * sum(counts)) samples among groups of ``counts`` samples by the
+    largest-remainder method; equal remainders are served in ``tie_order``."""
+    fraction = Fraction(size).limit_denominator(_DENOMINATOR)
+    quotas = [fraction * count for count in counts]
+    sizes = [math.floor(quota) for quota in quotas]
+    total = math.floor(fraction * sum(counts))
+    if size > 0 and total == 0:
+        raise ValueError(f"{name}={size} of {sum(counts)} samples is less than one sample: "
+                         f"the set would be empty; use {name} >= {1 / sum(counts):.3g}, or "
+                         f"{name}=0 for no such set")
+    # 0 <= missing < number of groups, and each remainder is below 1: every group gets its
+    # quota rounded down or up
+    missing = total - sum(sizes)
+    largest_first = sorted(range(len(counts)),
+                           key=lambda k: (sizes[k] - quotas[k], tie_order[k]))
+    for k in largest_first[:missing]:
+        sizes[k] += 1
+    return sizes
 
 
 def kfold_indices(y, n_splits=5, *, stratify=True, seed=0):

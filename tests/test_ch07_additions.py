@@ -1,5 +1,6 @@
 """Tests of the additions for Chapter 7: plot.regression_1d, validation_curve, history_gallery,
-compare_scores."""
+compare_scores; and the optimizer properties the chapter relies on (gradient descent from zero
+finds the minimum-norm interpolant, Adam does not, early stopping's spectral filter)."""
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -129,3 +130,58 @@ def test_compare_scores_rejects_empty_input():
         plot.compare_scores({})
     with pytest.raises(ValueError, match="no scores"):
         plot.compare_scores({"a": []})
+
+
+# -- the implicit bias of the optimizers (Chapter 7, "Beyond the U-shaped curve") ----------------
+def _underdetermined(seed=0, n=6, d=20):
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((n, d)), rng.standard_normal(n)
+
+
+def _least_squares_run(optimizer, theta, A, b, steps):
+    # minimize (1/n)||A θ - b||^2 in place; the gradient is (2/n) A^T (A θ - b)
+    for _ in range(steps):
+        optimizer.step([2 / len(b) * A.T @ (A @ theta - b)])
+    return theta
+
+
+def test_sgd_with_momentum_from_zero_finds_the_minimum_norm_interpolant():
+    from optimlib.optim import SGD
+
+    A, b = _underdetermined()
+    theta = np.zeros(20)
+    _least_squares_run(SGD([theta], lr=0.1, momentum=0.9), theta, A, b, 2000)
+    np.testing.assert_allclose(theta, np.linalg.pinv(A) @ b, atol=1e-10)
+    # from θ0 the part of θ0 outside the row space stays: θ0 - A⁺A θ0 + A⁺b
+    start = np.random.default_rng(1).standard_normal(20)
+    theta = start.copy()
+    _least_squares_run(SGD([theta], lr=0.1, momentum=0.9), theta, A, b, 2000)
+    pinv = np.linalg.pinv(A)
+    np.testing.assert_allclose(theta, start - pinv @ (A @ start) + pinv @ b, atol=1e-10)
+
+
+def test_adam_from_zero_interpolates_but_leaves_the_row_space():
+    from optimlib.optim import Adam
+
+    A, b = _underdetermined()
+    theta = np.zeros(20)
+    _least_squares_run(Adam([theta], lr=0.01), theta, A, b, 3000)
+    assert np.mean((A @ theta - b) ** 2) < 1e-12                  # an interpolant ...
+    outside = theta - np.linalg.pinv(A) @ (A @ theta)
+    assert np.linalg.norm(outside) > 1e-2                          # ... not the min-norm one
+    assert np.linalg.norm(theta) > np.linalg.norm(np.linalg.pinv(A) @ b)
+
+
+def test_gradient_descent_is_the_spectral_filter_of_early_stopping():
+    # θ_τ = Σ_i [1 - (1 - η h_i)^τ] (u_i·θ*) u_i from θ0 = 0 (eq-ch07-gd-filter)
+    from optimlib.problems import Quadratic
+    from optimlib.train import minimize
+
+    H = np.array([[2.0, 0.5, 0.0], [0.5, 1.0, 0.2], [0.0, 0.2, 0.05]])
+    c = np.array([1.0, -2.0, 0.5])
+    eta, tau = 0.4, 25
+    run = minimize(Quadratic(H, c), np.zeros(3), steps=tau, lr=eta)
+    h, U = np.linalg.eigh(H)
+    optimum = np.linalg.solve(H, c)
+    expected = U @ ((1 - (1 - eta * h) ** tau) * (U.T @ optimum))
+    np.testing.assert_allclose(run.thetas[-1], expected, rtol=1e-12, atol=1e-14)
