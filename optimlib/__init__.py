@@ -18,6 +18,9 @@ One module per idea, each meant to be read:
 - :mod:`optimlib.selection` cross-validation (repeated, nested) that trains a fresh model per
   fold, grid search
 - :mod:`optimlib.calibration` temperature scaling fitted by the book's optimizers
+- :mod:`optimlib.tuning`    hyperparameter search with Optuna's interface: grid, random and
+  Bayesian optimization (Gaussian process, expected improvement), successive halving and
+  Hyperband pruners
 - :mod:`optimlib.prune`     pruning: masks (``torch.nn.utils.prune``'s semantics), training
   that keeps pruned weights at zero, sparsity reports, gradual schedules, compaction,
   lottery tickets

@@ -13,7 +13,9 @@ every layer has two methods:
 Backpropagation is the chain rule applied by calling ``backward`` in reverse order
 (Goodfellow, Bengio and Courville 2016, Section 6.5). Samples are rows, so a batch ``X`` has
 shape ``(n, d)`` and a linear layer computes :math:`Z = XW + b` with ``W`` of shape
-``(d_in, d_out)`` (torch stores the transpose).
+``(d_in, d_out)`` (torch stores the transpose). Convolutional layers (:class:`Conv2d`,
+:class:`MaxPool2d`, :class:`Flatten`) take images ``(n, channels, height, width)`` and store
+their weights as torch does.
 
 A model's ``params`` and ``grads`` are dicts with the same stable keys (``"0.weight"``,
 ``"0.bias"``, ...). They hold the very arrays the layers compute with, so an optimizer from
@@ -58,6 +60,9 @@ class Module:
 
     #: input and output widths, where the module knows them (linear layers and models)
     in_features = out_features = None
+    #: dimensions of the inputs it takes: 2 for rows ``(n, d)``, 4 for images
+    #: ``(n, channels, height, width)``, None for any
+    input_ndim = 2
 
     def __init__(self):
         self.params, self.grads = {}, {}
@@ -361,7 +366,8 @@ class Sequential(Module):
 
     The parameters of layer ``i`` appear in ``params`` and ``grads`` as ``"i.weight"``,
     ``"i.bias"``, ... (torch's names). The model checks its input: a 2-D array of finite
-    numbers, as wide as the first linear layer expects, converted to the model's dtype.
+    numbers, as wide as the first linear layer expects (4-D images ``(n, c, h, w)`` if the
+    first layer is :class:`Conv2d`), converted to the model's dtype.
 
     Parameters
     ----------
@@ -388,6 +394,7 @@ class Sequential(Module):
         linear = [layer for layer in self.layers if hasattr(layer, "in_features")]
         self.in_features = linear[0].in_features if linear else None
         self.out_features = linear[-1].out_features if linear else None
+        self.input_ndim = self.layers[0].input_ndim if self.layers else 2
 
     def forward(self, X):
         X = self._checked_input(X)
@@ -400,15 +407,18 @@ class Sequential(Module):
             X = np.asarray(X, dtype=self.dtype)
         except (TypeError, ValueError) as error:
             raise ValueError(f"X must be an array of real numbers: {error}") from None
-        if X.ndim != 2:
+        if self.input_ndim == 2 and X.ndim != 2:
             raise ValueError(f"X must be 2-D, one sample per row, got shape {X.shape}")
+        if self.input_ndim == 4 and X.ndim != 4:
+            raise ValueError(f"X must be 4-D images (n, channels, height, width), got shape "
+                             f"{X.shape}")
         if self.in_features is not None and X.shape[1] != self.in_features:
             raise ValueError(f"X has {X.shape[1]} columns, but the model's first layer expects "
                              f"{self.in_features} features")
         if not np.isfinite(X).all():
-            bad = np.argwhere(~np.isfinite(X))[0]
-            raise ValueError(f"X contains NaN or infinite values, e.g. X[{bad[0]}, {bad[1]}] = "
-                             f"{X[tuple(bad)]}")
+            bad = tuple(np.argwhere(~np.isfinite(X))[0])
+            where = ", ".join(map(str, bad))
+            raise ValueError(f"X contains NaN or infinite values, e.g. X[{where}] = {X[bad]}")
         return X
 
     def backward(self, grad_output):
@@ -481,6 +491,219 @@ class MLP(Sequential):
                     layers.append(Dropout(dropout, seed=rng))
         super().__init__(*layers)
         self.sizes, self.activation = sizes, activation
+
+
+# -- convolution -------------------------------------------------------------------------------
+__all__ += ["Conv2d", "MaxPool2d", "Flatten"]
+
+
+def _pair(name, value, low):
+    """An int or a pair of ints, each at least ``low``, as a pair (torch's convention)."""
+    values = (value, value) if not isinstance(value, (tuple, list)) else tuple(value)
+    if len(values) != 2:
+        raise ValueError(f"{name} must be an int or a pair of ints, got {value!r}")
+    return tuple(check_int(name, v, low=low) for v in values)
+
+
+def _windows(X, kernel_size, stride):
+    """Every ``kernel_size`` window of the images ``X`` (n, c, h, w), ``stride`` apart: a view
+    (no copy) of shape (n, c, out_h, out_w, kh, kw)."""
+    view = np.lib.stride_tricks.sliding_window_view(X, kernel_size, axis=(2, 3))
+    return view[:, :, ::stride[0], ::stride[1]]
+
+
+def _fold(window_grads, shape, stride):
+    """The adjoint of :func:`_windows`: add the gradient of every window entry back onto the
+    pixel it was read from (overlapping windows add up). One pass per kernel position."""
+    _, _, out_h, out_w, kh, kw = window_grads.shape
+    grad = np.zeros(shape, dtype=window_grads.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            grad[:, :, i:i + stride[0] * out_h:stride[0], j:j + stride[1] * out_w:stride[1]] += (
+                window_grads[:, :, :, :, i, j])
+    return grad
+
+
+def _check_images(module, X, channels):
+    if X.ndim != 4 or (channels is not None and X.shape[1] != channels):
+        expected = f"(n, {channels}, height, width)" if channels else "(n, c, height, width)"
+        raise ValueError(f"{module!r} expects images of shape {expected}, got {X.shape}")
+
+
+class Conv2d(Module):
+    r"""Two-dimensional convolution (cross-correlation, as in every deep-learning library).
+
+    Output channel :math:`o` at position :math:`(i, j)` is a weighted sum over the input
+    channels :math:`c` and a :math:`k_h \times k_w` window of the (zero-padded) input
+    :math:`X`, plus a bias:
+
+    .. math:: Z_{o,i,j} = b_o + \sum_{c}\sum_{p<k_h}\sum_{q<k_w}
+       W_{o,c,p,q}\, X_{c,\,s i + p,\, s j + q},
+
+    with stride :math:`s`. The same few weights are used at every position: a convolutional
+    layer is a linear layer with shared, local weights (LeCun et al. 1998). The windows are
+    read through a strided view of the input, copied into one matrix with a row per output
+    position ("im2col") and multiplied with the weights in one matrix product. Backward, with :math:`G = \partial\mathcal L/\partial Z`:
+    :math:`\partial\mathcal L/\partial W_{o,c,p,q} = \sum_{n,i,j} G_{n,o,i,j}
+    X_{n,c,si+p,sj+q}`, :math:`\partial\mathcal L/\partial b_o = \sum_{n,i,j} G_{n,o,i,j}`,
+    and the input gradient adds :math:`G_{n,o,i,j}W_{o,c,p,q}` back onto every pixel a
+    window read.
+
+    Layouts are torch's: inputs ``(n, in_channels, h, w)``, outputs ``(n, out_channels,
+    out_h, out_w)`` with :math:`\text{out}_h = \lfloor (h + 2\,\text{padding} - k_h)/s\rfloor
+    + 1`, weights ``(out_channels, in_channels, kh, kw)``. So the same numbers give the same
+    outputs and gradients as ``torch.nn.Conv2d``.
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+    kernel_size : int or (int, int)
+    stride : int or (int, int), default 1
+    padding : int or (int, int), default 0
+        Zeros added on each side of the height and width.
+    init : {"he", "xavier"}, default "he"
+        As :func:`init_weight` with :math:`d_{\text{in}}` = ``in_channels * kh * kw`` (and
+        :math:`d_{\text{out}}` = ``out_channels`` for "xavier"); the bias starts at zero.
+    seed : int or numpy.random.Generator, default 0
+    dtype : {float64, float32}, default float64
+
+    References
+    ----------
+    LeCun, Bottou, Bengio and Haffner (1998). Gradient-based learning applied to document
+    recognition. Proceedings of the IEEE 86(11).
+
+    Examples
+    --------
+    >>> layer = Conv2d(1, 4, kernel_size=3, padding=1)
+    >>> layer(np.ones((2, 1, 8, 8))).shape
+    (2, 4, 8, 8)
+    >>> layer.params["weight"].shape, layer.num_params()    # 4*1*3*3 + 4
+    ((4, 1, 3, 3), 40)
+    """
+
+    input_ndim = 4
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, *,
+                 init="he", seed=0, dtype=np.float64):
+        super().__init__()
+        self.in_channels = check_int("in_channels", in_channels, low=1)
+        self.out_channels = check_int("out_channels", out_channels, low=1)
+        self.kernel_size = _pair("kernel_size", kernel_size, low=1)
+        self.stride = _pair("stride", stride, low=1)
+        self.padding = _pair("padding", padding, low=0)
+        fan_in = in_channels * self.kernel_size[0] * self.kernel_size[1]
+        weight = init_weight(fan_in, out_channels, init, seed=seed, dtype=dtype)
+        weight = np.ascontiguousarray(weight.T.reshape(out_channels, in_channels,
+                                                       *self.kernel_size))
+        self.params = {"weight": weight, "bias": np.zeros(out_channels, dtype=weight.dtype)}
+        self.grads = {name: np.zeros_like(array) for name, array in self.params.items()}
+
+    def forward(self, X):
+        _check_images(self, X, self.in_channels)
+        (ph, pw), (kh, kw) = self.padding, self.kernel_size
+        if X.shape[2] + 2 * ph < kh or X.shape[3] + 2 * pw < kw:
+            raise ValueError(f"{self!r}: images of {X.shape[2]} x {X.shape[3]} pixels are "
+                             f"smaller than the kernel")
+        if ph or pw:                                                    # zero padding
+            padded = np.zeros((*X.shape[:2], X.shape[2] + 2 * ph, X.shape[3] + 2 * pw),
+                              dtype=X.dtype)
+            padded[:, :, ph:ph + X.shape[2], pw:pw + X.shape[3]] = X
+            X = padded
+        windows = _windows(X, self.kernel_size, self.stride)           # (n, c, oh, ow, kh, kw)
+        n, c, out_h, out_w = windows.shape[:4]
+        # im2col: one row per output position, one column per (channel, kernel position)
+        self._columns = np.ascontiguousarray(windows.transpose(0, 2, 3, 1, 4, 5)).reshape(
+            n * out_h * out_w, c * kh * kw)
+        self._padded_shape, self._out_shape = X.shape, (n, out_h, out_w)
+        Z = self._columns @ self.params["weight"].reshape(self.out_channels, -1).T
+        Z += self.params["bias"]                                        # (n oh ow, out)
+        return Z.reshape(n, out_h, out_w, self.out_channels).transpose(0, 3, 1, 2)
+
+    def backward(self, grad_output):
+        W = self.params["weight"].reshape(self.out_channels, -1)          # (out, c kh kw)
+        G = grad_output.transpose(0, 2, 3, 1).reshape(-1, self.out_channels)   # (n oh ow, out)
+        self.grads["weight"][...] = (G.T @ self._columns).reshape(W.shape[0], self.in_channels,
+                                                                  *self.kernel_size)
+        self.grads["bias"][...] = G.sum(axis=0)
+        window_grads = (G @ W).reshape(*self._out_shape, self.in_channels, *self.kernel_size)
+        grad = _fold(window_grads.transpose(0, 3, 1, 2, 4, 5), self._padded_shape, self.stride)
+        (ph, pw), (_, _, h, w) = self.padding, self._padded_shape
+        return grad[:, :, ph:h - ph, pw:w - pw]
+
+    def __repr__(self):
+        return (f"Conv2d({self.in_channels}, {self.out_channels}, "
+                f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding})")
+
+
+class MaxPool2d(Module):
+    r"""The largest value of each ``kernel_size`` window, per channel (torch's layout).
+
+    With stride :math:`s` (default: the kernel size, so the windows tile the image) the output
+    has :math:`\lfloor (h - k)/s\rfloor + 1` rows. Backward, the gradient of each output goes
+    to the input that was largest in its window (the first one, if several tie, as in
+    torch); the other inputs get none.
+
+    Parameters
+    ----------
+    kernel_size : int or (int, int)
+    stride : int or (int, int), optional
+        Default ``kernel_size``.
+
+    Examples
+    --------
+    >>> X = np.arange(16.0).reshape(1, 1, 4, 4)
+    >>> MaxPool2d(2)(X)
+    array([[[[ 5.,  7.],
+             [13., 15.]]]])
+    """
+
+    input_ndim = 4
+
+    def __init__(self, kernel_size, stride=None):
+        super().__init__()
+        self.kernel_size = _pair("kernel_size", kernel_size, low=1)
+        self.stride = self.kernel_size if stride is None else _pair("stride", stride, low=1)
+
+    def forward(self, X):
+        _check_images(self, X, None)
+        if X.shape[2] < self.kernel_size[0] or X.shape[3] < self.kernel_size[1]:
+            raise ValueError(f"{self!r}: images of {X.shape[2]} x {X.shape[3]} pixels are "
+                             "smaller than the window")
+        windows = _windows(X, self.kernel_size, self.stride)
+        flat = windows.reshape(*windows.shape[:4], -1)                  # (n, c, oh, ow, kh kw)
+        self._input_shape, self._largest = X.shape, np.argmax(flat, axis=-1)
+        return flat.max(axis=-1)
+
+    def backward(self, grad_output):
+        # each output's gradient goes to the position of its window's maximum
+        kh, kw = self.kernel_size
+        window_grads = np.zeros((grad_output.size, kh * kw), dtype=grad_output.dtype)
+        window_grads[np.arange(grad_output.size), self._largest.ravel()] = grad_output.ravel()
+        return _fold(window_grads.reshape(*grad_output.shape, kh, kw), self._input_shape,
+                     self.stride)
+
+    def __repr__(self):
+        return f"MaxPool2d(kernel_size={self.kernel_size}, stride={self.stride})"
+
+
+class Flatten(Module):
+    """Images ``(n, c, h, w)`` (or any ``(n, ...)``) to rows ``(n, c*h*w)``, in torch's order,
+    so that a :class:`Linear` layer can follow convolutions.
+
+    Examples
+    --------
+    >>> Flatten()(np.zeros((2, 3, 4, 4))).shape
+    (2, 48)
+    """
+
+    input_ndim = None
+
+    def forward(self, X):
+        self._input_shape = X.shape
+        return X.reshape(X.shape[0], -1)
+
+    def backward(self, grad_output):
+        return grad_output.reshape(self._input_shape)
 
 
 # -- losses ------------------------------------------------------------------------------------

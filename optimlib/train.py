@@ -536,11 +536,13 @@ def _teacher_logits(teacher, loss, X, k):
 
 def _training_data(model, loss, X_name, X, y_name, y):
     """Check inputs and targets once, before training, and convert them for the model."""
-    if model.in_features is None or model.out_features is None:
-        raise ValueError(f"fit needs a model that knows its input and output widths (a "
-                         f"Sequential with Linear layers), got {type(model).__name__}")
-    X = check_array(X_name, X, ndim=2).astype(model.dtype, copy=False)
-    if X.shape[1] != model.in_features:
+    if model.out_features is None:
+        raise ValueError(f"fit needs a model that knows its output width (a Sequential that "
+                         f"ends with a Linear layer), got {type(model).__name__}")
+    # rows (n, d), or images (n, c, h, w) for a model that starts with a convolution
+    X = check_array(X_name, X, ndim=getattr(model, "input_ndim", 2)).astype(model.dtype,
+                                                                           copy=False)
+    if model.in_features is not None and X.shape[1] != model.in_features:
         raise ValueError(f"{X_name} has {X.shape[1]} columns, but the model expects "
                          f"{model.in_features} features")
     try:

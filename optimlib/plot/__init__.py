@@ -20,13 +20,16 @@ each lives in the module of its theme:
   compression, which input connections survive
 - :mod:`optimlib.plot.evaluation`  confusion matrices, ROC and precision-recall curves with a
   threshold's operating point, reliability diagrams
+- :mod:`optimlib.plot.tuning`      hyperparameter search: grid and random designs, Gaussian
+  process posteriors and expected improvement, best-so-far curves, pruned learning curves,
+  Pareto fronts
 
 A new chapter whose figures fit none of these themes gets a module of its own (e.g.
 ``optimlib/plot/pruning.py``, with an ``__all__``), re-exported below like the others and
 documented on the API page.
 """
 
-from . import curves, data, distillation, evaluation, landscapes, pruning, style
+from . import curves, data, distillation, evaluation, landscapes, pruning, style, tuning
 from .curves import (compare_scores, finite_difference_errors, history_gallery,
                      learning_curves, loss_curves, range_test, validation_curve)
 from .data import (decision_boundary, digit_images, regression_1d, scatter_features)
@@ -37,6 +40,8 @@ from .landscapes import (MISSING_COLOR, compare_runs, contour, heatmap, paramete
                          trajectory, trajectory_gallery)
 from .pruning import (connection_maps, pruning_curves, weight_histograms)
 from .style import (LINESTYLES, PALETTE, gallery, use_style)
+from .tuning import (best_so_far, bo_gallery, gp_posterior, halving_curves, mark_trials,
+                     pareto_plot, search_designs)
 
 __all__ = (style.__all__ + landscapes.__all__ + curves.__all__ + data.__all__ +
-           distillation.__all__ + pruning.__all__ + evaluation.__all__)
+           distillation.__all__ + pruning.__all__ + evaluation.__all__ + tuning.__all__)
