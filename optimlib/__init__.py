@@ -25,6 +25,12 @@ One module per idea, each meant to be read:
   that keeps pruned weights at zero, sparsity reports, gradual schedules, compaction,
   lottery tickets
 - :mod:`optimlib.distill`   knowledge distillation: the loss of a student taught by a teacher
+- :mod:`optimlib.transfer`  transfer learning: freezing layers, a new head, two learning rates,
+  measuring features
+- :mod:`optimlib.multitask` multi-task learning: a shared trunk with one head per task, the
+  weighted loss, the cosine between the tasks' gradients
+- :mod:`optimlib.adversarial` adversarial examples (FGSM, PGD) and adversarial training
+  through ``fit``
 - :mod:`optimlib.gradcheck` finite-difference gradient checking
 - :mod:`optimlib.plot`      the book's figures
 - :mod:`optimlib.widgets`   interactive explorers (ipywidgets)

@@ -351,7 +351,7 @@ def evaluate(model, loss, X, y, teacher_logits=None):
 
 def fit(model, optimizer, X, y, *, epochs, batch_size, loss="cross_entropy",
         validation_data=None, scheduler=None, scheduler_interval=None, callbacks=(), seed=0,
-        teacher=None, progress=False):
+        teacher=None, transform=None, progress=False):
     r"""Train a model by minibatch gradient descent and record its learning curves.
 
     Each epoch visits the training samples once, in a new random order (drawn from ``seed``),
@@ -366,7 +366,11 @@ def fit(model, optimizer, X, y, *, epochs, batch_size, loss="cross_entropy",
     model : optimlib.nn.Module
         For example :class:`optimlib.nn.MLP`; its ``params`` must be the optimizer's.
     optimizer : optimlib.optim.Optimizer
-    X : array_like, shape (n, d)
+        Built on ``model.params``, or on a subset of them (a dict with some of its keys): then
+        only those are trained and the others stay frozen, as in transfer learning
+        (:mod:`optimlib.transfer`).
+    X : array_like, shape (n, d) or (n, c, h, w)
+        Rows, or images for a model whose first layer is :class:`~optimlib.nn.Conv2d`.
     y : array_like
         Targets, as ``loss`` accepts them: class labels ``(n,)`` for cross-entropy.
     epochs : int
@@ -398,6 +402,13 @@ def fit(model, optimizer, X, y, *, epochs, batch_size, loss="cross_entropy",
         the same as computing them per minibatch), and each minibatch calls
         ``loss(outputs, targets, teacher_logits)``; ``loss`` must then be a loss that takes
         them, such as :class:`optimlib.distill.DistillationLoss`.
+    transform : callable, optional
+        ``transform(model, X_batch, y_batch)`` returns the ``(X_batch, y_batch)`` to train on;
+        it is applied to every minibatch before the forward pass (the model in training
+        mode). It may return more rows than it was given, e.g. clean and adversarial copies
+        (:class:`optimlib.adversarial.AdversarialTraining`); the running training accuracy
+        then counts the rows it returned. Cannot be combined with ``teacher``, whose logits
+        are computed once for the untransformed inputs.
     progress : bool, default False
         Show a text progress bar over the epochs (tqdm, on standard error). Off by default so
         that notebooks store no progress output.
@@ -437,6 +448,12 @@ def fit(model, optimizer, X, y, *, epochs, batch_size, loss="cross_entropy",
         validation_data = _training_data(model, loss, "X_val", validation_data[0], "y_val",
                                          validation_data[1])
     per_step = _scheduler_per_step(scheduler, scheduler_interval, optimizer, validation_data)
+    if transform is not None and not callable(transform):
+        raise ValueError(f"transform must be a callable (model, X_batch, y_batch) -> "
+                         f"(X_batch, y_batch), got {transform!r}")
+    if transform is not None and teacher is not None:
+        raise ValueError("transform cannot be combined with teacher: the teacher's logits "
+                         "are computed once, for the untransformed inputs")
     teacher_logits = _teacher_logits(teacher, loss, X, model.out_features)
     val_teacher_logits = None
     if teacher is not None and validation_data is not None:
@@ -457,7 +474,7 @@ def fit(model, optimizer, X, y, *, epochs, batch_size, loss="cross_entropy",
                 train_loss, train_accuracy, steps_done = _train_epoch(
                     model, optimizer, loss, X, y, batch_size, rng,
                     scheduler if per_step else None, f"epoch {epoch} of {epochs}",
-                    callbacks, steps_done, teacher_logits)
+                    callbacks, steps_done, teacher_logits, transform)
                 val_loss = val_accuracy = math.nan
                 if validation_data is not None:
                     val_loss, val_accuracy = evaluate(model, loss, *validation_data,
@@ -480,19 +497,22 @@ def fit(model, optimizer, X, y, *, epochs, batch_size, loss="cross_entropy",
 
 
 def _train_epoch(model, optimizer, loss, X, y, batch_size, rng, scheduler, epoch, callbacks,
-                 steps_done, teacher_logits):
+                 steps_done, teacher_logits, transform=None):
     """One pass over the data in shuffled minibatches; returns the mean loss and accuracy
     and the number of optimizer steps done so far.
 
     ``scheduler``, if given, is stepped after every minibatch."""
     classification = _is_classification(y) and model.out_features > 1
-    loss_sum, correct = 0.0, 0
+    loss_sum, correct, seen = 0.0, 0, 0
     model.train()
     batches = minibatch_indices(len(X), batch_size, seed=rng)
     for step, rows in enumerate(batches, start=1):
-        outputs = model(X[rows])                         # forward pass
+        X_batch, y_batch = X[rows], y[rows]
+        if transform is not None:                        # e.g. adversarial examples
+            X_batch, y_batch = transform(model, X_batch, y_batch)
+        outputs = model(X_batch)                         # forward pass
         extra = () if teacher_logits is None else (teacher_logits[rows],)
-        value = loss(outputs, y[rows], *extra)
+        value = loss(outputs, y_batch, *extra)
         if not math.isfinite(value):
             raise DivergenceError(_divergence_message(value, epoch, step, len(X), batch_size,
                                                       optimizer))
@@ -500,16 +520,26 @@ def _train_epoch(model, optimizer, loss, X, y, batch_size, rng, scheduler, epoch
         steps_done += 1
         for callback in callbacks:
             callback.on_step_begin(model, steps_done)
-        optimizer.step(model.grads)                      # update model.params in place
+        optimizer.step(_trained_grads(optimizer, model))  # update model.params in place
         for callback in callbacks:
             callback.on_step_end(model, steps_done)
         if scheduler is not None:                        # a schedule counted in minibatches
             scheduler.step()
         loss_sum += value * len(rows)
         if classification:
-            correct += _count_correct(outputs, y[rows])
-    accuracy = correct / len(X) if classification else math.nan
+            correct += _count_correct(outputs, y_batch)
+            seen += len(y_batch)
+    accuracy = correct / seen if classification else math.nan
     return loss_sum / len(X), accuracy, steps_done
+
+
+def _trained_grads(optimizer, model):
+    """The gradients ``optimizer.step`` takes: ``model.grads``, or the entries of the
+    parameters the optimizer was given if it was given a subset (the rest are frozen)."""
+    names = getattr(optimizer, "param_names", ())
+    if set(names) < set(model.grads):
+        return {name: model.grads[name] for name in names}
+    return model.grads
 
 
 def _teacher_logits(teacher, loss, X, k):
