@@ -55,6 +55,13 @@ def pytest_sessionstart(session):
     _wall["start"] = time.perf_counter()
 
 
+def pytest_runtest_teardown(item):
+    """Close the figures a test or doctest opened, so that none accumulate over the session."""
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
 def pytest_runtest_logreport(report):
     group = _group(report)
     _durations[group] += report.duration
