@@ -5,7 +5,11 @@ One module per idea, each meant to be read:
 - :mod:`optimlib.problems`  test objectives with exact gradients and known minimizers
 - :mod:`optimlib.data`      data sets (synthetic, and the UCI digits shipped in the package),
   splits, k-fold, standardization, minibatches, augmentation
-- :mod:`optimlib.optim`     optimizers (``torch.optim`` names and semantics)
+- :mod:`optimlib.optim`     optimizers (``torch.optim`` names and semantics), iterate
+  averaging (``torch.optim.swa_utils``)
+- :mod:`optimlib.linesearch` Armijo backtracking line search, gradient descent with it
+- :mod:`optimlib.stochastic` stochastic gradients on a finite sum: the gradient noise scale,
+  the exact expected loss of SGD on least squares, SVRG
 - :mod:`optimlib.schedules` learning-rate schedules (``torch.optim.lr_scheduler`` semantics),
   the learning-rate range test
 - :mod:`optimlib.nn`        layers with forward/backward (dense and convolutional), losses, an MLP

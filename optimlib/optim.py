@@ -10,8 +10,33 @@ An optimizer holds references to the model's parameter arrays and updates them *
 >>> w
 array([ 0.8, -1.6])
 
-Hyperparameters are plain attributes (``opt.lr = 0.01``); they are validated again at every
-step, so an invalid value set by hand is rejected before anything changes.
+Hyperparameters live in **parameter groups**, as in torch: ``opt.param_groups`` is a list of
+dicts, each with its ``"params"`` and its own ``"lr"``, ``"weight_decay"``, ... Given a list of
+dicts instead of the parameters, an optimizer makes one group per dict; what a dict does not
+set comes from the constructor's arguments (``opt.defaults``). A common use is no weight decay
+on biases:
+
+>>> W, b = np.ones((2, 2)), np.ones(2)
+>>> opt = SGD([{"params": {"weight": W}, "weight_decay": 0.1},
+...            {"params": {"bias": b}}], lr=0.5)
+>>> opt.step({"weight": np.zeros((2, 2)), "bias": np.zeros(2)})
+>>> W                               # shrunk by lr * weight_decay = 0.05
+array([[0.95, 0.95],
+       [0.95, 0.95]])
+>>> b                               # no decay
+array([1., 1.])
+
+``step`` takes one dict of gradients keyed by parameter name (names are unique across the
+groups). Schedulers set ``opt.param_groups[i]["lr"]`` group by group. A hyperparameter that
+every group shares can also be read and set as a plain attribute: ``opt.lr``, ``opt.lr = 0.01``
+(setting it sets every group). Hyperparameters are validated again at every step, so an
+invalid value set by hand is rejected before anything changes.
+
+:func:`clip_grad_norm_` rescales gradients whose total norm is too large, as
+``torch.nn.utils.clip_grad_norm_`` does. :class:`AveragedModel` (with :func:`get_ema_avg_fn`)
+keeps a running average of the parameters that an optimizer updates, with the semantics of
+``torch.optim.swa_utils``: Polyak-Ruppert averaging, stochastic weight averaging, exponential
+moving averages.
 """
 
 import copy
@@ -22,16 +47,19 @@ import numpy as np
 from optimlib._validation import check_real
 
 __all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "NAdam",
-           "RAdam", "Adamax"]
+           "RAdam", "Adamax", "clip_grad_norm_", "AveragedModel", "get_ema_avg_fn"]
 
 
-def _as_named_arrays(params):
-    """Return ``(names, arrays, was_dict)`` for a dict of arrays or a list of arrays."""
+def _as_named_arrays(params, start=0):
+    """Return ``(names, arrays, was_dict)`` for a dict of arrays or a list of arrays.
+
+    The arrays of a list are named by their position, counted from ``start``.
+    """
     was_dict = isinstance(params, dict)
     if was_dict:
         names, arrays = list(params.keys()), list(params.values())
     elif isinstance(params, (list, tuple)):
-        names, arrays = list(range(len(params))), list(params)
+        names, arrays = list(range(start, start + len(params))), list(params)
     else:
         raise ValueError(
             "params must be a dict of name -> ndarray or a list of ndarrays, "
@@ -53,9 +81,39 @@ def _as_named_arrays(params):
     return names, arrays, was_dict
 
 
+def _as_param_groups(params):
+    """The list of group dicts: ``params`` itself if it is a list of dicts (torch's
+    ``[{"params": ...}, ...]``), else one group holding all of ``params``."""
+    if isinstance(params, (list, tuple)) and any(isinstance(p, dict) for p in params):
+        if not all(isinstance(p, dict) and "params" in p for p in params):
+            raise ValueError("a list of parameter groups must hold only dicts, each with a "
+                             "'params' entry, e.g. [{'params': {'w': w}, 'lr': 0.1}]")
+        return list(params)
+    return [{"params": params}]
+
+
 #: Large arrays are updated in blocks of this many elements, so that the several passes an
 #: update rule makes over its arrays run in the CPU cache instead of main memory.
 BLOCK_SIZE = 1 << 15
+
+
+def _hyperparameter(name):
+    """A property for the hyperparameter ``name``: while :meth:`Optimizer.step` updates a
+    group it is that group's value; otherwise the value all groups share, and setting it
+    sets every group."""
+
+    def get(self):
+        try:
+            return self._shared(name) if self._group is None else self._group[name]
+        except KeyError:                       # a subclass without it (NAdam has no amsgrad)
+            raise AttributeError(f"{type(self).__name__} has no hyperparameter "
+                                 f"{name!r}") from None
+
+    def set(self, value):
+        for group in [self._group] if self._group is not None else self.param_groups:
+            group[name] = value
+
+    return property(get, set, doc=f"The hyperparameter {name!r} (see :class:`Optimizer`).")
 
 
 def _blocks(param, grad, state):
@@ -75,41 +133,143 @@ def _blocks(param, grad, state):
 
 
 class Optimizer:
-    """Base class: parameter bookkeeping, gradient checks, state, and the walk over the arrays.
+    """Base class: parameter groups, gradient checks, state, and the walk over the arrays.
 
-    A subclass lists its hyperparameters (attribute names) in ``hyperparameters``, its
-    per-parameter state arrays in ``state_names``, checks its hyperparameters in
-    ``_validate()``, and implements ``_update(param, grad, state)``: the update rule, applied in
-    place to one array (or one block of it; every rule is elementwise). Quantities that are
-    the same for every element at step ``t`` (bias corrections, ...) are computed once per step
-    in ``_begin_step()``.
+    A subclass names its hyperparameters in ``hyperparameters`` and passes their default
+    values to ``__init__`` (they become :attr:`defaults`), names its per-parameter state
+    arrays in ``state_names``, checks its hyperparameters in ``_validate()``, and implements
+    ``_update(param, grad, state)``: the update rule, applied in place to one array (or one
+    block of it; every rule is elementwise). Quantities that are the same for every element
+    of a group at step ``t`` (bias corrections, ...) are computed once per step and group in
+    ``_begin_step()``.
+
+    **Groups.** Every hyperparameter is stored in each group (``param_groups[i]["lr"]``), and
+    each name in ``hyperparameters`` is a property of the class. While :meth:`step` updates
+    the arrays of a group (``self._group``), ``self.lr``, ``self.betas``, ... are that group's
+    values, so an update rule is written once, as for a single set of hyperparameters.
+    Outside a step, ``opt.lr`` is the value all groups share (a ``ValueError`` if they
+    differ) and ``opt.lr = value`` sets it in every group.
 
     Parameters
     ----------
-    params : dict of str -> ndarray, or list of ndarray
-        The arrays to optimize. They are updated in place, so a model that holds the same
-        arrays sees every step.
+    params : dict of str -> ndarray, list of ndarray, or list of dict
+        The arrays to optimize, updated in place, so a model that holds the same arrays sees
+        every step. Or torch's parameter groups: a list of dicts, each with ``"params"`` (a
+        dict of named arrays, or a list of arrays: the same kind in every group) and any
+        hyperparameters that differ from ``defaults``.
+    defaults : dict
+        Hyperparameter name -> value for the groups that do not set it.
 
     Attributes
     ----------
+    param_groups : list of dict
+        One dict per group: ``"params"`` (list of arrays), ``"param_names"`` (when the arrays
+        were given by name) and every hyperparameter.
+    defaults : dict
+        The constructor's hyperparameters.
+    params, param_names : list
+        All parameter arrays, and their names (positions for a list), group after group.
     step_count : int
         Number of completed calls to :meth:`step` (``t`` in the update equations).
     state : list of dict
         Per-parameter state arrays (momentum buffers, moment estimates, ...), shaped like the
-        parameter, in parameter order.
+        parameter, in the order of ``params``.
     """
 
+    #: names of the hyperparameters (entries of every group, and properties; see above)
     hyperparameters = ("lr",)
     #: names of per-parameter state arrays (shaped like the parameter, zero at the start)
     state_names = ()
-    #: names of scalar attributes that are state too (saved and restored with the arrays)
-    scalar_state = ()
+    #: scalar state kept per group, with its starting value (saved and restored with the arrays)
+    scalar_state = {}
 
-    def __init__(self, params):
-        self.param_names, self.params, self._params_is_dict = _as_named_arrays(params)
-        self.state = [{} for _ in self.params]
+    def __init__(self, params, defaults):
+        self.defaults = dict(defaults)
+        self.param_groups, self.params, self.param_names, self.state = [], [], [], []
+        self._params_is_dict = None
         self.step_count = 0
+        self._group = None                         # the group being stepped, if any
         self._scratch = {}
+        for group in _as_param_groups(params):
+            self.add_param_group(group)
+
+    def add_param_group(self, param_group):
+        """Add a group of parameters, with hyperparameters of its own (torch's method).
+
+        Parameters
+        ----------
+        param_group : dict
+            ``"params"`` (a dict of named arrays, or a list of arrays, like the other groups)
+            and any hyperparameters; the others are taken from :attr:`defaults`.
+
+        Raises
+        ------
+        ValueError
+            For an unknown key or invalid hyperparameter, a parameter name or array that is
+            already in a group, or if the optimizer has already stepped (every parameter's
+            state must start at the same step count here; torch counts per parameter).
+        """
+        if not isinstance(param_group, dict) or "params" not in param_group:
+            raise ValueError(f"param_group must be a dict with a 'params' entry, got "
+                             f"{param_group!r}")
+        if self.step_count > 0:
+            raise ValueError("add_param_group after the first step is not supported: the "
+                             "update rules count steps for the whole optimizer")
+        unknown = [key for key in param_group if key != "params" and key not in self.defaults]
+        if unknown:
+            raise ValueError(f"unknown hyperparameter(s) {unknown} in a parameter group; "
+                             f"{type(self).__name__} has {list(self.defaults)}")
+        names, arrays, is_dict = _as_named_arrays(param_group["params"], len(self.params))
+        if self._params_is_dict not in (None, is_dict):
+            raise ValueError("every parameter group must give its params the same way: all "
+                             "as dicts of named arrays, or all as lists of arrays")
+        repeated = [name for name in names if is_dict and name in self.param_names]
+        shared = [name for name, array in zip(names, arrays)
+                  if any(array is other for other in self.params)]
+        if repeated or shared:
+            raise ValueError(f"parameters {repeated or shared} appear in more than one "
+                             "parameter group")
+        group = {"params": arrays, **({"param_names": names} if is_dict else {})}
+        group.update({name: param_group.get(name, value) for name, value in self.defaults.items()})
+        group.update(self.scalar_state)
+        self._validate_group(group, len(self.param_groups))
+        self.param_groups.append(group)
+        self._params_is_dict = is_dict
+        self.params += arrays
+        self.param_names += names
+        self.state += [{} for _ in arrays]
+
+    # -- hyperparameters are read from the groups --------------------------------------------
+    def __init_subclass__(cls, **kwargs):
+        # Every hyperparameter becomes a property that reads the group being stepped, so
+        # that an update rule reads ``self.lr`` (see _hyperparameter).
+        super().__init_subclass__(**kwargs)
+        for name in (*cls.hyperparameters, *cls.scalar_state):
+            setattr(cls, name, _hyperparameter(name))
+
+    def _shared(self, name):
+        """The value of ``name`` that every group shares (read outside a step)."""
+        values = [group[name] for group in self.param_groups]
+        if any(value is not values[0] and value != values[0] for value in values):
+            raise ValueError(f"the {len(values)} parameter groups have different {name} "
+                             f"{values}: read opt.param_groups[i][{name!r}]")
+        return values[0]
+
+    def _validate_groups(self):
+        """Validate every group's hyperparameters (all of them, before anything changes)."""
+        for index, group in enumerate(self.param_groups):
+            self._validate_group(group, index)
+
+    def _validate_group(self, group, index):
+        self._group = group
+        try:
+            self._validate()
+        except ValueError as error:
+            if index > 0 or len(self.param_groups) > 1:
+                raise ValueError(f"param_groups[{index}]: {error}") from None
+            raise
+        finally:
+            self._group = None
 
     def _temporary(self, like, index=0):
         """A scratch array shaped like ``like`` (one block), reused across blocks and steps so
@@ -128,7 +288,7 @@ class Optimizer:
         Parameters
         ----------
         grads : dict or list of ndarray
-            Same keys (or order), shapes and dtypes as the parameters.
+            Same keys (or order), shapes and dtypes as the parameters (of all groups).
 
         Raises
         ------
@@ -136,22 +296,33 @@ class Optimizer:
             If a hyperparameter is invalid or ``grads`` does not match the parameters. In
             either case nothing has been changed.
         """
-        self._validate()
-        grads = self._match_grads(grads)
+        self._validate_groups()
+        # grads and states are in the order of self.params: group after group
+        grads, states = iter(self._match_grads(grads)), iter(self.state)
         self.step_count += 1
-        self._begin_step()
-        for param, grad, state in zip(self.params, grads, self.state):
-            for name in self.state_names:
-                if name not in state:
-                    state[name] = np.zeros_like(param)
-            for block in _blocks(param, grad, state):
-                self._update(*block)
+        for group in self.param_groups:
+            self._group = group                  # self.lr, self.betas, ... now read this group
+            try:
+                self._begin_step()
+                for param in group["params"]:
+                    grad, state = next(grads), next(states)
+                    for name in self.state_names:
+                        if name not in state:
+                            state[name] = self._initial_state(name, param)
+                    for block in _blocks(param, grad, state):
+                        self._update(*block)
+            finally:
+                self._group = None
 
     def _validate(self):  # pragma: no cover - every subclass overrides it
         raise NotImplementedError
 
     def _begin_step(self):
         """Compute per-step scalars; nothing by default."""
+
+    def _initial_state(self, name, param):
+        """The state array ``name`` of a parameter at its first step: zeros by default."""
+        return np.zeros_like(param)
 
     def _update(self, param, grad, state):  # pragma: no cover
         raise NotImplementedError
@@ -176,10 +347,10 @@ class Optimizer:
         """Checks shared by all optimizers: lr, weight_decay, eps and the flags they have."""
         check_real("lr", self.lr, low=0)
         check_real("weight_decay", self.weight_decay, low=0)
-        if hasattr(self, "eps"):
+        if "eps" in self.defaults:
             check_real("eps", self.eps, low=0)
         for flag in ("maximize", "nesterov", "amsgrad", "centered", "decoupled_weight_decay"):
-            if hasattr(self, flag) and not isinstance(getattr(self, flag), (bool, np.bool_)):
+            if flag in self.defaults and not isinstance(getattr(self, flag), (bool, np.bool_)):
                 raise ValueError(f"{flag} must be True or False, got {getattr(self, flag)!r}")
 
     def _validate_betas(self):
@@ -220,14 +391,19 @@ class Optimizer:
         return grads
 
     # -- saving and resuming ------------------------------------------------------------
+    def _group_record(self, group):
+        return {"hyperparameters": copy.deepcopy({h: group[h] for h in self.defaults}),
+                "scalars": {name: group[name] for name in self.scalar_state}}
+
     def state_dict(self):
-        """Return a deep copy of everything needed to resume: hyperparameters, step, state."""
-        return {
-            "hyperparameters": copy.deepcopy({h: getattr(self, h) for h in self.hyperparameters}),
-            "step_count": self.step_count,
-            "state": copy.deepcopy(self.state),
-            "scalars": {name: getattr(self, name) for name in self.scalar_state},
-        }
+        """Return a deep copy of everything needed to resume: hyperparameters, step, state.
+
+        With one group: ``{"hyperparameters", "scalars", "step_count", "state"}``; with several,
+        the first two are replaced by ``"param_groups"``, one such pair per group.
+        """
+        records = [self._group_record(group) for group in self.param_groups]
+        groups = records[0] if len(records) == 1 else {"param_groups": records}
+        return {**groups, "step_count": self.step_count, "state": copy.deepcopy(self.state)}
 
     def load_state_dict(self, state_dict):
         """Restore a :meth:`state_dict`; the next step continues bit-identically.
@@ -235,8 +411,8 @@ class Optimizer:
         Raises
         ------
         ValueError
-            If the state does not fit these parameters or a hyperparameter is invalid; the
-            optimizer is then unchanged.
+            If the state does not fit these parameters or groups, or a hyperparameter is
+            invalid; the optimizer is then unchanged.
         """
         states = state_dict["state"]
         if len(states) != len(self.params):
@@ -251,24 +427,34 @@ class Optimizer:
                         f"state {key!r} of parameter {name!r} has shape {np.shape(value)}, "
                         f"parameter has {param.shape}"
                     )
-        saved = {h: getattr(self, h) for h in self.hyperparameters}
-        for name, value in state_dict["hyperparameters"].items():
-            if name not in self.hyperparameters:
-                raise ValueError(f"state_dict has unknown hyperparameter {name!r}")
-            setattr(self, name, value)
+        records = state_dict.get("param_groups", [state_dict])
+        if len(records) != len(self.param_groups):
+            raise ValueError(f"state_dict has {len(records)} parameter groups, this optimizer "
+                             f"has {len(self.param_groups)}")
+        saved = [dict(group) for group in self.param_groups]
         try:
-            self._validate()
+            for index, (group, record) in enumerate(zip(self.param_groups, records)):
+                for name, value in record["hyperparameters"].items():
+                    if name not in self.defaults:
+                        raise ValueError(f"state_dict has unknown hyperparameter {name!r}")
+                    group[name] = value
+                self._validate_group(group, index)
         except ValueError:
-            for name, value in saved.items():
-                setattr(self, name, value)
+            for group, old in zip(self.param_groups, saved):
+                group.update(old)
             raise
+        for group, record in zip(self.param_groups, records):
+            group.update(record.get("scalars", {}))
         self.step_count = int(state_dict["step_count"])
         self.state = copy.deepcopy(states)
-        for name, value in state_dict.get("scalars", {}).items():
-            setattr(self, name, value)
 
     def __repr__(self):
-        args = ", ".join(f"{h}={getattr(self, h)!r}" for h in self.hyperparameters)
+        if len(self.param_groups) == 1:
+            args = ", ".join(f"{h}={self.param_groups[0][h]!r}" for h in self.defaults)
+        else:
+            args = "param_groups=[" + ", ".join(
+                "{" + ", ".join(f"{h!r}: {group[h]!r}" for h in self.defaults) + "}"
+                for group in self.param_groups) + "]"
         return f"{type(self).__name__}({args})"
 
 
@@ -294,8 +480,8 @@ class SGD(Optimizer):
 
     Parameters
     ----------
-    params : dict of str -> ndarray, or list of ndarray
-        Parameters, updated in place.
+    params : dict of str -> ndarray, list of ndarray, or list of dict
+        Parameters, updated in place; or parameter groups (see :class:`Optimizer`).
     lr : float, default 1e-3
         Learning rate :math:`\eta \ge 0`.
     momentum : float, default 0
@@ -337,10 +523,9 @@ class SGD(Optimizer):
 
     def __init__(self, params, lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0,
                  nesterov=False, maximize=False):
-        super().__init__(params)
-        self.lr, self.momentum, self.dampening = lr, momentum, dampening
-        self.weight_decay, self.nesterov, self.maximize = weight_decay, nesterov, maximize
-        self._validate()
+        super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening,
+                                      weight_decay=weight_decay, nesterov=nesterov,
+                                      maximize=maximize))
 
     @property
     def state_names(self):
@@ -382,12 +567,13 @@ class Adagrad(Optimizer):
         \theta_t &= \theta_{t-1} - \tilde\eta_t\, g_t / (\sqrt{s_t} + \epsilon)
 
     (:math:`g_t` includes the L2 term :math:`\lambda\theta_{t-1}` if ``weight_decay`` > 0;
-    :math:`s_0` is ``initial_accumulator_value``.) Coordinates with large past gradients get
-    small steps; the sum only grows, so every step size decays.
+    :math:`s_0` is ``initial_accumulator_value``, a group's own if it sets one, where torch
+    starts every group at the constructor's value.) Coordinates with large past gradients
+    get small steps; the sum only grows, so every step size decays.
 
     Parameters
     ----------
-    params : dict or list of ndarray
+    params : dict or list of ndarray, or list of dict (parameter groups)
     lr : float, default 1e-2
     lr_decay : float, default 0
     weight_decay : float, default 0
@@ -416,13 +602,12 @@ class Adagrad(Optimizer):
 
     def __init__(self, params, lr=1e-2, lr_decay=0.0, weight_decay=0.0,
                  initial_accumulator_value=0.0, eps=1e-10, maximize=False):
-        super().__init__(params)
-        self.lr, self.lr_decay, self.weight_decay = lr, lr_decay, weight_decay
-        self.initial_accumulator_value, self.eps, self.maximize = (
-            initial_accumulator_value, eps, maximize)
-        self._validate()
-        for param, state in zip(self.params, self.state):
-            state["sum"] = np.full_like(param, self.initial_accumulator_value)
+        super().__init__(params, dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
+                                      initial_accumulator_value=initial_accumulator_value,
+                                      eps=eps, maximize=maximize))
+
+    def _initial_state(self, name, param):
+        return np.full_like(param, self.initial_accumulator_value)      # s_0
 
     def _validate(self):
         self._validate_common()
@@ -454,7 +639,7 @@ class RMSprop(Optimizer):
 
     Parameters
     ----------
-    params : dict or list of ndarray
+    params : dict or list of ndarray, or list of dict (parameter groups)
     lr : float, default 1e-2
     alpha : float, default 0.99
         Smoothing constant :math:`\alpha \in [0, 1]`.
@@ -475,10 +660,8 @@ class RMSprop(Optimizer):
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0,
                  centered=False, maximize=False):
-        super().__init__(params)
-        self.lr, self.alpha, self.eps, self.weight_decay = lr, alpha, eps, weight_decay
-        self.momentum, self.centered, self.maximize = momentum, centered, maximize
-        self._validate()
+        super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
+                                      momentum=momentum, centered=centered, maximize=maximize))
 
     @property
     def state_names(self):
@@ -524,7 +707,7 @@ class Adadelta(Optimizer):
 
     Parameters
     ----------
-    params : dict or list of ndarray
+    params : dict or list of ndarray, or list of dict (parameter groups)
     lr : float, default 1.0
         A scale on the update (the paper has none, i.e. 1).
     rho : float, default 0.9
@@ -543,10 +726,8 @@ class Adadelta(Optimizer):
     state_names = ("square_avg", "acc_delta")
 
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0, maximize=False):
-        super().__init__(params)
-        self.lr, self.rho, self.eps, self.weight_decay, self.maximize = (
-            lr, rho, eps, weight_decay, maximize)
-        self._validate()
+        super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay,
+                                      maximize=maximize))
 
     def _validate(self):
         self._validate_common()
@@ -587,7 +768,7 @@ class Adam(Optimizer):
 
     Parameters
     ----------
-    params : dict or list of ndarray
+    params : dict or list of ndarray, or list of dict (parameter groups)
     lr : float, default 1e-3
     betas : (float, float), default (0.9, 0.999)
         :math:`\beta_1, \beta_2 \in [0, 1)`.
@@ -633,12 +814,10 @@ class Adam(Optimizer):
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
                  amsgrad=False, maximize=False, decoupled_weight_decay=False):
-        super().__init__(params)
-        self.lr, self.betas, self.eps, self.weight_decay = lr, betas, eps, weight_decay
-        self.amsgrad, self.maximize = amsgrad, maximize
-        self.decoupled_weight_decay = decoupled_weight_decay
-        self._validate()
-        self.betas = tuple(self.betas)
+        super().__init__(params, dict(lr=lr, betas=_pair(betas), eps=eps,
+                                      weight_decay=weight_decay, amsgrad=amsgrad,
+                                      maximize=maximize,
+                                      decoupled_weight_decay=decoupled_weight_decay))
 
     @property
     def state_names(self):
@@ -737,7 +916,7 @@ class NAdam(Adam):
 
     Parameters
     ----------
-    params : dict or list of ndarray
+    params : dict or list of ndarray, or list of dict (parameter groups)
     lr : float, default 2e-3
     betas : (float, float), default (0.9, 0.999)
     eps : float, default 1e-8
@@ -756,14 +935,14 @@ class NAdam(Adam):
     hyperparameters = ("lr", "betas", "eps", "weight_decay", "momentum_decay",
                        "decoupled_weight_decay", "maximize")
     state_names = ("exp_avg", "exp_avg_sq")
-    scalar_state = ("mu_product",)
+    scalar_state = {"mu_product": 1.0}         # prod_{i <= t} mu_i, one per group
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
                  momentum_decay=4e-3, decoupled_weight_decay=False, maximize=False):
-        self.momentum_decay = momentum_decay
-        self.mu_product = 1.0
-        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
-                         maximize=maximize, decoupled_weight_decay=decoupled_weight_decay)
+        Optimizer.__init__(self, params, dict(
+            lr=lr, betas=_pair(betas), eps=eps, weight_decay=weight_decay,
+            momentum_decay=momentum_decay, decoupled_weight_decay=decoupled_weight_decay,
+            maximize=maximize))
 
     def _validate(self):
         super()._validate()
@@ -803,7 +982,7 @@ class RAdam(Adam):
 
     Parameters
     ----------
-    params : dict or list of ndarray
+    params : dict or list of ndarray, or list of dict (parameter groups)
     lr : float, default 1e-3
     betas : (float, float), default (0.9, 0.999)
     eps : float, default 1e-8
@@ -823,8 +1002,9 @@ class RAdam(Adam):
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
                  decoupled_weight_decay=False, maximize=False):
-        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
-                         maximize=maximize, decoupled_weight_decay=decoupled_weight_decay)
+        Optimizer.__init__(self, params, dict(
+            lr=lr, betas=_pair(betas), eps=eps, weight_decay=weight_decay,
+            decoupled_weight_decay=decoupled_weight_decay, maximize=maximize))
 
     def _begin_step(self):
         beta1, beta2 = self.betas
@@ -858,7 +1038,7 @@ class Adamax(Adam):
 
     Parameters
     ----------
-    params : dict or list of ndarray
+    params : dict or list of ndarray, or list of dict (parameter groups)
     lr : float, default 2e-3
     betas : (float, float), default (0.9, 0.999)
     eps : float, default 1e-8
@@ -875,8 +1055,8 @@ class Adamax(Adam):
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
                  maximize=False):
-        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
-                         maximize=maximize)
+        Optimizer.__init__(self, params, dict(lr=lr, betas=_pair(betas), eps=eps,
+                                              weight_decay=weight_decay, maximize=maximize))
 
     def _begin_step(self):
         self._bias_correction1 = 1 - self.betas[0] ** self.step_count
@@ -889,3 +1069,240 @@ class Adamax(Adam):
         exp_inf *= beta2
         np.maximum(exp_inf, np.abs(grad) + self.eps, out=exp_inf)
         param -= (self.lr / self._bias_correction1) * exp_avg / exp_inf
+
+
+
+
+def _pair(betas):
+    """``betas`` as a tuple when it is a pair given as a list (validated later)."""
+    return tuple(betas) if isinstance(betas, (list, tuple)) else betas
+
+
+# -- clipping the gradients (torch.nn.utils.clip_grad_norm_) ---------------------------------
+def clip_grad_norm_(grads, max_norm, norm_type=2.0, error_if_nonfinite=False):
+    r"""Rescale gradients in place so that their total norm is at most ``max_norm``.
+
+    The total norm is the ``norm_type``-norm of all gradients together, as if they were
+    concatenated into one vector,
+
+    .. math::
+
+        \|g\| = \Bigl(\sum_j \|g^{(j)}\|_p^p\Bigr)^{1/p}
+              = \bigl\|\,(\|g^{(1)}\|_p, \|g^{(2)}\|_p, \dots)\,\bigr\|_p
+
+    (:math:`\max_j \|g^{(j)}\|_\infty` for ``norm_type=inf``). If it exceeds ``max_norm``,
+    every gradient is multiplied by :math:`c = \text{max\_norm}/(\|g\| + 10^{-6})`, which keeps
+    the direction of the whole gradient and sets its norm to ``max_norm`` (up to the
+    :math:`10^{-6}`); otherwise nothing changes. These are the semantics of
+    ``torch.nn.utils.clip_grad_norm_`` (which multiplies by :math:`\min(c, 1)` in every case;
+    a factor of 1 changes nothing, and a NaN norm makes every gradient NaN in both). Call it
+    between computing the gradients and ``opt.step(grads)``.
+
+    Parameters
+    ----------
+    grads : dict of str -> ndarray, list of ndarray, or ndarray
+        The gradients, changed in place (floating-point arrays).
+    max_norm : float
+        The largest total norm allowed, :math:`\ge 0`; ``math.inf`` only measures the norm.
+    norm_type : float, default 2.0
+        :math:`p > 0` of the p-norm, or ``math.inf``.
+    error_if_nonfinite : bool, default False
+        Raise ``RuntimeError`` (as torch does) instead of scaling when the total norm is NaN
+        or infinite.
+
+    Returns
+    -------
+    float
+        The total norm *before* clipping (torch returns it as a tensor).
+
+    Raises
+    ------
+    ValueError
+        For an invalid argument (named in the message).
+
+    References
+    ----------
+    Pascanu, Mikolov and Bengio (2013). On the difficulty of training recurrent neural
+    networks. ICML. PyTorch documentation, ``torch.nn.utils.clip_grad_norm_``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> grads = {"w": np.array([3.0, 0.0]), "b": np.array([4.0])}   # norm 5
+    >>> clip_grad_norm_(grads, max_norm=1.0)
+    5.0
+    >>> np.round(grads["w"], 6), np.round(grads["b"], 6)
+    (array([0.6, 0. ]), array([0.8]))
+    """
+    arrays = list(grads.values()) if isinstance(grads, dict) else (
+        [grads] if isinstance(grads, np.ndarray) else grads)
+    if not isinstance(arrays, (list, tuple)) or not all(
+            isinstance(g, np.ndarray) and np.issubdtype(g.dtype, np.floating) for g in arrays):
+        raise ValueError("grads must be a dict or list of floating-point ndarrays (or one "
+                         f"ndarray), got {type(grads).__name__}")
+    if max_norm != math.inf:                  # inf: measure the norm, clip nothing
+        max_norm = check_real("max_norm", max_norm, low=0)
+    if norm_type != math.inf:
+        norm_type = check_real("norm_type", norm_type, low=0, low_open=True)
+    if not isinstance(error_if_nonfinite, (bool, np.bool_)):
+        raise ValueError(f"error_if_nonfinite must be True or False, got {error_if_nonfinite!r}")
+    if not arrays:
+        return 0.0
+    if norm_type == math.inf:
+        total = max(float(np.max(np.abs(g), initial=0.0)) for g in arrays)
+    else:
+        p = norm_type
+        norms = [float(np.sum(np.abs(g) ** p)) ** (1 / p) for g in arrays]    # ||g^(j)||_p
+        total = sum(norm**p for norm in norms) ** (1 / p)
+    if error_if_nonfinite and not math.isfinite(total):
+        raise RuntimeError(f"The total norm of order {norm_type} for gradients is "
+                           "non-finite, so it cannot be clipped; pass "
+                           "error_if_nonfinite=False to scale by it anyway")
+    scale = min(max_norm / (total + 1e-6), 1.0)      # min(nan, 1) is nan, as torch's clamp
+    if scale != 1.0:
+        for g in arrays:
+            g *= scale
+    return total
+
+
+# -- averaging the iterates (torch.optim.swa_utils) ------------------------------------------
+class AveragedModel:
+    r"""A running average of parameters: Polyak-Ruppert averaging, as in ``torch.optim.swa_utils``.
+
+    Keeps copies of the parameters and, at every :meth:`update_parameters`, folds the current
+    values into their average. With the default rule, after :math:`k` updates with the
+    iterates :math:`\theta_1, \dots, \theta_k` it holds their mean,
+
+    .. math::
+
+        \bar\theta_1 = \theta_1, \qquad
+        \bar\theta_{k} = \bar\theta_{k-1} + \frac{1}{k}\big(\theta_k - \bar\theta_{k-1}\big)
+        = \frac1k \sum_{j=1}^{k} \theta_j ,
+
+    the average of Polyak and Juditsky (1992) and Ruppert (1988) (called stochastic weight
+    averaging when it starts late in training, Izmailov et al. 2018). An ``avg_fn`` replaces
+    the rule, e.g. :func:`get_ema_avg_fn` for an exponential moving average. The semantics are
+    ``torch.optim.swa_utils.AveragedModel``'s: the values at construction are a placeholder
+    (the first update copies the parameters), ``n_averaged`` counts the updates, and
+    ``avg_fn(averaged, current, n_averaged)`` receives the count *before* the update.
+    The optimizer keeps updating the model's own parameters; the average is read from
+    ``params`` (for a model from :mod:`optimlib.nn`, pass its parameter dict).
+
+    Parameters
+    ----------
+    params : dict of str -> ndarray, or list of ndarray
+        The parameters to average (copied; never modified).
+    avg_fn : callable, optional
+        ``avg_fn(averaged, current, n_averaged) -> new averaged array``; default: the
+        running mean above.
+
+    Attributes
+    ----------
+    n_averaged : int
+        Number of calls to :meth:`update_parameters` so far.
+
+    Raises
+    ------
+    ValueError
+        If ``params`` is not a dict or list of floating-point arrays, ``avg_fn`` is not
+        callable, or :meth:`update_parameters` gets parameters that do not match.
+
+    References
+    ----------
+    Polyak, B. T. and Juditsky, A. B. (1992). Acceleration of stochastic approximation by
+    averaging. SIAM Journal on Control and Optimization 30(4), 838-855.
+    Ruppert, D. (1988). Efficient estimators from a slowly convergent Robbins-Monro process.
+    Technical report 781, Cornell University.
+    PyTorch documentation, ``torch.optim.swa_utils.AveragedModel``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> theta = np.array([0.0])
+    >>> averaged = AveragedModel([theta])
+    >>> for value in (1.0, 2.0, 6.0):       # three iterates of some optimizer
+    ...     theta[0] = value
+    ...     averaged.update_parameters([theta])
+    >>> averaged.params[0], averaged.n_averaged
+    (array([3.]), 3)
+    """
+
+    def __init__(self, params, avg_fn=None):
+        self.param_names, arrays, self._params_is_dict = _as_named_arrays(params)
+        if avg_fn is not None and not callable(avg_fn):
+            raise ValueError(f"avg_fn must be callable or None, got {avg_fn!r}")
+        self.avg_fn = avg_fn
+        self._averaged = [array.copy() for array in arrays]
+        self.n_averaged = 0
+
+    @property
+    def params(self):
+        """The averaged parameters, in the structure given (a dict or a list of arrays)."""
+        if self._params_is_dict:
+            return dict(zip(self.param_names, self._averaged))
+        return list(self._averaged)
+
+    def update_parameters(self, params):
+        """Fold the current parameter values into the average.
+
+        Parameters
+        ----------
+        params : dict or list of ndarray
+            Same keys (or order), shapes and dtypes as at construction.
+        """
+        names, arrays, is_dict = _as_named_arrays(params)
+        if is_dict != self._params_is_dict or names != self.param_names:
+            raise ValueError(f"params must have the names {self.param_names} given at "
+                             f"construction, got {names}")
+        for name, averaged, current in zip(names, self._averaged, arrays):
+            if current.shape != averaged.shape or current.dtype != averaged.dtype:
+                raise ValueError(f"parameter {name!r} has shape {current.shape} and dtype "
+                                 f"{current.dtype}, expected {averaged.shape} and "
+                                 f"{averaged.dtype}")
+        for averaged, current in zip(self._averaged, arrays):
+            if self.n_averaged == 0:
+                averaged[...] = current                     # the first update copies
+            elif self.avg_fn is None:
+                averaged += (current - averaged) / (self.n_averaged + 1)   # running mean
+            else:
+                averaged[...] = self.avg_fn(averaged, current, self.n_averaged)
+        self.n_averaged += 1
+
+    def __repr__(self):
+        return f"AveragedModel(n_averaged={self.n_averaged})"
+
+
+def get_ema_avg_fn(decay=0.999):
+    r"""The ``avg_fn`` of an exponential moving average, as ``torch.optim.swa_utils``'s.
+
+    .. math:: \bar\theta_k = \delta\,\bar\theta_{k-1} + (1 - \delta)\,\theta_k ,
+
+    with :math:`\delta` = ``decay`` (the first update copies, as in :class:`AveragedModel`).
+
+    Parameters
+    ----------
+    decay : float, default 0.999
+        :math:`\delta \in [0, 1]`.
+
+    Returns
+    -------
+    callable
+        ``avg_fn(averaged, current, n_averaged)`` for :class:`AveragedModel`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> theta = np.array([0.0])
+    >>> ema = AveragedModel([theta], avg_fn=get_ema_avg_fn(0.5))
+    >>> for value in (1.0, 2.0, 6.0):
+    ...     theta[0] = value
+    ...     ema.update_parameters([theta])
+    >>> ema.params[0]              # 0.5 * (0.5 * 1 + 0.5 * 2) + 0.5 * 6
+    array([3.75])
+    """
+    decay = check_real("decay", decay, low=0, high=1)
+
+    def ema_update(averaged, current, n_averaged):
+        return decay * averaged + (1 - decay) * current
+
+    return ema_update

@@ -22,7 +22,7 @@ import numpy as np
 
 from optimlib._validation import check_array, check_int, check_real
 
-__all__ = ["Problem", "Quadratic", "LinearRegression", "Rosenbrock"]
+__all__ = ["Problem", "Quadratic", "LinearRegression", "Rosenbrock", "DoubleWell"]
 
 
 class Problem:
@@ -415,3 +415,99 @@ class Rosenbrock(Problem):
 
     def __repr__(self):
         return f"Rosenbrock(a={self.a}, b={self.b})"
+
+
+class DoubleWell(Problem):
+    r"""A smooth non-convex objective with a known smoothness constant: a double well per coordinate.
+
+    .. math::
+
+        f(\theta) = \sum_{i=1}^{d} \Big(\tfrac12 \theta_i^2 + a(\cos\theta_i - 1)\Big), \qquad
+        \nabla f(\theta)_i = \theta_i - a\sin\theta_i, \qquad
+        \nabla^2 f(\theta) = \operatorname{diag}(1 - a\cos\theta_i) .
+
+    Every Hessian eigenvalue lies in :math:`[1 - a, 1 + a]`, so the gradient is Lipschitz with
+    :math:`L = 1 + a` everywhere, as the guarantees of Chapter 2 assume, while for
+    :math:`a > 1` the function is not convex. In each coordinate the stationary points are
+    :math:`0` (a local maximum, curvature :math:`1 - a < 0`) and :math:`\pm r`, the wells,
+    where :math:`r \in (0, \pi)` solves :math:`r = a\sin r`. So in :math:`d` dimensions there
+    are :math:`2^d` global minimizers :math:`(\pm r, \dots, \pm r)` with
+    :math:`f^\star = d\,(r^2/2 + a(\cos r - 1))`, a maximum at the origin, and saddle points
+    in between (some coordinates at 0, the others at :math:`\pm r`): a small gradient alone
+    does not certify a minimum.
+
+    Parameters
+    ----------
+    dim : int, default 2
+        Dimension :math:`d \ge 1`.
+    a : float, default 2
+        Depth of the wells, :math:`a > 1`.
+
+    Raises
+    ------
+    ValueError
+        If ``dim`` is not a positive integer or ``a <= 1``.
+
+    References
+    ----------
+    Nesterov (2018), Lectures on Convex Optimization, Section 1.2.3 (gradient descent on
+    smooth non-convex functions).
+
+    Examples
+    --------
+    >>> well = DoubleWell(dim=1)
+    >>> round(well.r, 6), well.L
+    (1.895494, 3.0)
+    >>> bool(abs(well.grad(well.minimizer)[0]) < 1e-15)      # a well
+    True
+    >>> float(well.hessian([0.0])[0, 0])                   # a maximum at 0
+    -1.0
+    """
+
+    plot_range = ((-3.5, 3.5), (-3.5, 3.5))
+
+    def __init__(self, dim=2, a=2.0):
+        self.dim = check_int("dim", dim, low=1)
+        self.a = check_real("a", a, low=1, low_open=True)
+        # the well r in (0, pi): h(r) = r - a sin r is negative near 0 (a > 1) and h(pi) = pi;
+        # bisection to the last bit, so that r is the same on every processor
+        low, high = 0.0, math.pi
+        while True:
+            middle = 0.5 * (low + high)
+            if middle in (low, high):
+                break
+            if middle - self.a * math.sin(middle) < 0:
+                low = middle
+            else:
+                high = middle
+        self.r = low
+
+    def loss(self, theta):
+        theta = self._points(theta)
+        return self._value(np.sum(0.5 * theta**2 + self.a * (np.cos(theta) - 1), axis=-1))
+
+    def grad(self, theta):
+        theta = self._point(theta)
+        return theta - self.a * np.sin(theta)
+
+    def hessian(self, theta):
+        theta = self._point(theta)
+        return np.diag(1 - self.a * np.cos(theta))
+
+    @property
+    def L(self):
+        r"""Smoothness constant :math:`L = 1 + a`: every Hessian eigenvalue is in
+        :math:`[1 - a, 1 + a]`."""
+        return 1.0 + self.a
+
+    @property
+    def minimizer(self):
+        """One of the :math:`2^d` global minimizers, :math:`(r, \\dots, r)`."""
+        return np.full(self.dim, self.r)
+
+    @property
+    def minimum(self):
+        return self.dim * (0.5 * self.r**2 + self.a * (math.cos(self.r) - 1))
+
+    def __repr__(self):
+        return f"DoubleWell(dim={self.dim}, a={self.a})"

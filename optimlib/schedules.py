@@ -16,10 +16,23 @@ for reading), and then a scheduler class that applies it to an optimizer:
 [0.1, 0.1, 0.05, 0.05, 0.025]
 
 As in torch, "step" counts calls of ``sched.step()``: once per epoch for most schedules, once
-per minibatch for :class:`OneCycleLR` and for warmups (:class:`LinearLR`, or a
-:class:`SequentialLR` of warmup then decay; ``optimlib.train.fit`` does this with
+per minibatch for :class:`OneCycleLR`, :class:`CyclicLR` and for warmups (:class:`LinearLR`,
+or a :class:`SequentialLR` of warmup then decay; ``optimlib.train.fit`` does this with
 ``scheduler_interval="step"``). :class:`ReduceLROnPlateau` is stepped with the monitored
 metric, ``sched.step(val_loss)``. :class:`LambdaLR` takes any factor as a function of the step.
+
+A scheduler sets the rate of every parameter group of the optimizer, each relative to that
+group's own base rate (``param_groups[i]["initial_lr"]``), as torch's do; the arguments that
+torch lets differ between groups (``max_lr`` of :class:`OneCycleLR`, ``base_lr`` and ``max_lr``
+of :class:`CyclicLR`, the momenta, ``min_lr`` of :class:`ReduceLROnPlateau`, the functions of
+:class:`LambdaLR`) take one value for all groups or a list with one per group:
+
+>>> w, b = np.zeros(2), np.zeros(1)
+>>> opt = SGD([{"params": [w], "lr": 0.1}, {"params": [b], "lr": 0.01}])
+>>> sched = StepLR(opt, step_size=1, gamma=0.5)
+>>> sched.step()
+>>> sched.get_last_lr()
+[0.05, 0.005]
 """
 
 import math
@@ -31,10 +44,11 @@ import numpy as np
 from optimlib._validation import check_int, check_real
 
 __all__ = ["step_lr", "multistep_lr", "exponential_lr", "cosine_lr", "linear_lr",
-           "one_cycle_lr", "one_cycle_momentum", "LRScheduler", "StepLR", "MultiStepLR",
-           "ExponentialLR", "CosineAnnealingLR", "LinearLR", "LambdaLR", "SequentialLR",
-           "OneCycleLR",
-           "ReduceLROnPlateau", "RangeTestResult", "lr_range_test"]
+           "one_cycle_lr", "one_cycle_momentum", "cyclic_lr", "cosine_warm_restarts_lr",
+           "LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",
+           "LinearLR", "LambdaLR", "SequentialLR", "OneCycleLR", "CyclicLR",
+           "CosineAnnealingWarmRestarts", "ReduceLROnPlateau", "RangeTestResult",
+           "lr_range_test"]
 
 
 # -- the formulas ------------------------------------------------------------------------------
@@ -116,50 +130,151 @@ def one_cycle_momentum(t, total_steps, pct_start=0.3, anneal_strategy="cos",
     return _one_cycle(t, total_steps, pct_start, three_phase, anneal_strategy, values, 3)
 
 
-# -- applying them to an optimizer -----------------------------------------------------------
-class LRScheduler:
-    """Base class: set ``optimizer.lr`` to :meth:`lr_at` of the step count.
+def _cyclic_scale(mode, gamma):
+    """Smith's amplitude scalings: ``(scale_fn, scale_mode)`` of each ``mode``, as in torch."""
+    return {"triangular": (lambda cycle: 1.0, "cycle"),
+            "triangular2": (lambda cycle: 1 / (2.0 ** (cycle - 1)), "cycle"),
+            "exp_range": (lambda t: gamma**t, "iterations")}[mode]
 
-    Constructing a scheduler applies the rate of step 0; each :meth:`step` advances one step.
-    The schedule is relative to ``base_lr``, the optimizer's ``lr`` when its first scheduler
-    was built (kept as ``optimizer.initial_lr``, as torch keeps ``group["initial_lr"]``), so
+
+def cyclic_lr(t, base_lr, max_lr, step_size_up=2000, step_size_down=None, mode="triangular",
+              gamma=1.0, scale_fn=None, scale_mode="cycle"):
+    r"""Smith's cyclical rate: up from ``base_lr`` to ``max_lr`` in ``step_size_up`` steps,
+    back down in ``step_size_down`` (default: as many), again and again.
+
+    With the cycle length :math:`S = S_{\text{up}} + S_{\text{down}}`, the cycle number
+    :math:`c = \lfloor 1 + t/S \rfloor` and the position in it :math:`x = 1 + t/S - c \in [0, 1)`,
+    the height :math:`h = x/r` while rising (:math:`x \le r = S_{\text{up}}/S`), else
+    :math:`h = (1 - x)/(1 - r)`, and
+
+    .. math:: \eta_t = \eta_{\text{base}} + (\eta_{\max} - \eta_{\text{base}})\; h\; s,
+
+    where the scale :math:`s` is 1 (``"triangular"``), :math:`2^{1-c}` (``"triangular2"``:
+    the amplitude halves every cycle) or :math:`\gamma^t` (``"exp_range"``); or
+    ``scale_fn(c)`` (``scale_mode="cycle"``) or ``scale_fn(t)`` (``"iterations"``) if given.
+    Swapping the bounds gives the momentum that :class:`CyclicLR` cycles the other way.
+    Smith (2017), Section 3.1.
+    """
+    step_size_down = step_size_up if step_size_down is None else step_size_down
+    total = float(step_size_up + step_size_down)
+    ratio = step_size_up / total
+    cycle = math.floor(1 + t / total)
+    x = 1.0 + t / total - cycle
+    height = x / ratio if x <= ratio else (x - 1) / (ratio - 1)
+    if scale_fn is None:
+        scale_fn, scale_mode = _cyclic_scale(mode, gamma)
+    return base_lr + (max_lr - base_lr) * height * scale_fn(
+        cycle if scale_mode == "cycle" else t)
+
+
+def _restart_position(t, T_0, T_mult):
+    """``(T_cur, T_i)``: steps since the last restart, and the length of the current run."""
+    if T_mult == 1:
+        return t - T_0 * math.floor(t / T_0), T_0
+    start, length = 0, T_0
+    while t >= start + length:
+        start, length = start + length, length * T_mult
+    return t - start, length
+
+
+def cosine_warm_restarts_lr(t, base_lr, T_0, T_mult=1, eta_min=0.0):
+    r"""Cosine annealing with warm restarts (SGDR): :func:`cosine_lr` over :math:`T_i` steps,
+    then back to ``base_lr``, with :math:`T_0` = ``T_0`` and :math:`T_{i+1} = T_{\text{mult}} T_i`:
+
+    .. math:: \eta_t = \eta_{\min} + \tfrac12(\eta_0 - \eta_{\min})
+              \bigl(1 + \cos(\pi T_{\text{cur}} / T_i)\bigr),
+
+    :math:`T_{\text{cur}}` the steps (or epochs, possibly fractional) since the last restart.
+    Loshchilov and Hutter (2017), equation (5).
+    """
+    T_cur, T_i = _restart_position(t, T_0, T_mult)
+    return eta_min + (base_lr - eta_min) * (1 + math.cos(math.pi * T_cur / T_i)) / 2
+
+
+# -- applying them to an optimizer -----------------------------------------------------------
+def _groups_of(optimizer):
+    groups = getattr(optimizer, "param_groups", None)
+    if not groups or not all("lr" in group for group in groups):
+        raise ValueError(f"{type(optimizer).__name__} has no param_groups with an lr to schedule")
+    return groups
+
+
+def _per_group(name, value, optimizer):
+    """One value per parameter group: ``value`` for each, or the list given (torch's rule)."""
+    groups = _groups_of(optimizer)
+    if isinstance(value, (list, tuple)):
+        if len(value) != len(groups):
+            raise ValueError(f"{name} must be one value or a list of one per parameter group "
+                             f"({len(groups)}), got {len(value)} values")
+        return list(value)
+    return [value] * len(groups)
+
+
+def _set_momenta(optimizer, momenta):
+    """Set each group's momentum, or Adam's beta1 (the Adam family has no ``momentum``)."""
+    for group, momentum in zip(optimizer.param_groups, momenta):
+        if "betas" in group:
+            group["betas"] = (momentum, group["betas"][1])
+        else:
+            group["momentum"] = momentum
+
+
+def _check_momentum(optimizer):
+    if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
+        raise ValueError(f"{type(optimizer).__name__} has neither momentum nor betas to "
+                         "cycle; pass cycle_momentum=False")
+
+
+class LRScheduler:
+    """Base class: set every group's ``lr`` to :meth:`lrs_at` of the step count.
+
+    Constructing a scheduler applies the rates of step 0; each :meth:`step` advances one step.
+    The schedule of a group is relative to its base rate, the group's ``lr`` when the
+    optimizer's first scheduler was built (kept as ``group["initial_lr"]``, as in torch), so
     that schedulers built one after the other on one optimizer, for :class:`SequentialLR`,
-    share the same base.
+    share the same bases. They are ``base_lrs``, one per group.
 
     Parameters
     ----------
     optimizer : optimlib.optim.Optimizer
     last_epoch : int, default -1
         Index of the last step taken; ``-1`` starts fresh. To continue a schedule with
-        ``last_epoch >= 0`` the optimizer must carry ``initial_lr`` (set by an earlier
+        ``last_epoch >= 0`` every group must carry ``initial_lr`` (set by an earlier
         scheduler), as in torch; prefer :meth:`state_dict` / :meth:`load_state_dict`.
+    base_lrs : list of float, optional
+        For a subclass whose schedule has bounds of its own (:class:`CyclicLR`).
     """
 
-    def __init__(self, optimizer, last_epoch=-1):
-        if not hasattr(optimizer, "lr"):
-            raise ValueError(f"{type(optimizer).__name__} has no lr attribute to schedule")
+    def __init__(self, optimizer, last_epoch=-1, base_lrs=None):
+        groups = _groups_of(optimizer)
         self.optimizer = optimizer
         self.last_epoch = check_int("last_epoch", last_epoch, low=-1)
         if last_epoch == -1:
-            if not hasattr(optimizer, "initial_lr"):    # the first scheduler sets it, as in torch
-                optimizer.initial_lr = optimizer.lr
-        elif not hasattr(optimizer, "initial_lr"):
-            raise ValueError("last_epoch >= 0 needs optimizer.initial_lr (the schedule's base lr)")
-        self.base_lr = optimizer.initial_lr
+            for group in groups:                    # the first scheduler sets it, as in torch
+                group.setdefault("initial_lr", group["lr"])
+        elif not all("initial_lr" in group for group in groups):
+            raise ValueError("last_epoch >= 0 needs param_groups[i]['initial_lr'] (the "
+                             "schedule's base lr)")
+        self.base_lrs = [group["initial_lr"] for group in groups] if base_lrs is None else base_lrs
         self.step()
 
-    def lr_at(self, t):  # pragma: no cover - abstract
-        """The learning rate at step ``t`` (0, 1, 2, ...) of this schedule."""
+    def lrs_at(self, t):  # pragma: no cover - abstract
+        """The learning rates at step ``t`` (0, 1, 2, ...) of this schedule, one per group."""
         raise NotImplementedError
 
     def step(self):
-        """Advance one step and set the optimizer's learning rate."""
+        """Advance one step and set the learning rate of every group."""
         self.last_epoch += 1
-        self.optimizer.lr = self.lr_at(self.last_epoch)
+        self._apply(self.lrs_at(self.last_epoch))
+
+    def _apply(self, lrs):
+        for group, lr in zip(self.optimizer.param_groups, lrs):
+            group["lr"] = lr
+        self._last_lr = list(lrs)
 
     def get_last_lr(self):
-        """The rate set by the last :meth:`step`, as a one-element list (torch's format)."""
-        return [self.optimizer.lr]
+        """The rates set by the last :meth:`step`, one per group (torch's format)."""
+        return list(self._last_lr)
 
     def state_dict(self):
         """The scheduler's state (everything but the optimizer), to save and resume."""
@@ -178,8 +293,8 @@ class StepLR(LRScheduler):
         self.gamma = check_real("gamma", gamma, low=0)
         super().__init__(optimizer, last_epoch)
 
-    def lr_at(self, t):
-        return step_lr(t, self.base_lr, self.step_size, self.gamma)
+    def lrs_at(self, t):
+        return [step_lr(t, base_lr, self.step_size, self.gamma) for base_lr in self.base_lrs]
 
 
 class MultiStepLR(LRScheduler):
@@ -193,8 +308,9 @@ class MultiStepLR(LRScheduler):
         self.gamma = check_real("gamma", gamma, low=0)
         super().__init__(optimizer, last_epoch)
 
-    def lr_at(self, t):
-        return multistep_lr(t, self.base_lr, self.milestones, self.gamma)
+    def lrs_at(self, t):
+        return [multistep_lr(t, base_lr, self.milestones, self.gamma)
+                for base_lr in self.base_lrs]
 
 
 class ExponentialLR(LRScheduler):
@@ -204,8 +320,8 @@ class ExponentialLR(LRScheduler):
         self.gamma = check_real("gamma", gamma, low=0)
         super().__init__(optimizer, last_epoch)
 
-    def lr_at(self, t):
-        return exponential_lr(t, self.base_lr, self.gamma)
+    def lrs_at(self, t):
+        return [exponential_lr(t, base_lr, self.gamma) for base_lr in self.base_lrs]
 
 
 class CosineAnnealingLR(LRScheduler):
@@ -216,8 +332,8 @@ class CosineAnnealingLR(LRScheduler):
         self.eta_min = check_real("eta_min", eta_min, low=0)
         super().__init__(optimizer, last_epoch)
 
-    def lr_at(self, t):
-        return cosine_lr(t, self.base_lr, self.T_max, self.eta_min)
+    def lrs_at(self, t):
+        return [cosine_lr(t, base_lr, self.T_max, self.eta_min) for base_lr in self.base_lrs]
 
 
 class LinearLR(LRScheduler):
@@ -231,8 +347,9 @@ class LinearLR(LRScheduler):
         self.total_iters = check_int("total_iters", total_iters, low=1)
         super().__init__(optimizer, last_epoch)
 
-    def lr_at(self, t):
-        return linear_lr(t, self.base_lr, self.start_factor, self.end_factor, self.total_iters)
+    def lrs_at(self, t):
+        return [linear_lr(t, base_lr, self.start_factor, self.end_factor, self.total_iters)
+                for base_lr in self.base_lrs]
 
 
 class LambdaLR(LRScheduler):
@@ -241,8 +358,9 @@ class LambdaLR(LRScheduler):
     Parameters
     ----------
     optimizer : optimlib.optim.Optimizer
-    lr_lambda : callable
-        ``lr_lambda(t) -> float``, the factor at step ``t`` (0, 1, 2, ...).
+    lr_lambda : callable, or list of callable
+        ``lr_lambda(t) -> float``, the factor at step ``t`` (0, 1, 2, ...); or one function
+        per parameter group.
     last_epoch : int, default -1
 
     Examples
@@ -260,18 +378,18 @@ class LambdaLR(LRScheduler):
     """
 
     def __init__(self, optimizer, lr_lambda, last_epoch=-1):
-        if not callable(lr_lambda):
+        self.lr_lambdas = _per_group("lr_lambda", lr_lambda, optimizer)
+        if not all(callable(f) for f in self.lr_lambdas):
             raise ValueError(f"lr_lambda must be a function of the step, got {lr_lambda!r}")
-        self.lr_lambda = lr_lambda
         super().__init__(optimizer, last_epoch)
 
-    def lr_at(self, t):
-        return self.base_lr * self.lr_lambda(t)
+    def lrs_at(self, t):
+        return [base_lr * f(t) for base_lr, f in zip(self.base_lrs, self.lr_lambdas)]
 
     def state_dict(self):
-        """Everything but the function (which may not pickle), as in torch."""
+        """Everything but the functions (which may not pickle), as in torch."""
         return {key: value for key, value in super().state_dict().items()
-                if key != "lr_lambda"}
+                if key != "lr_lambdas"}
 
 
 class SequentialLR(LRScheduler):
@@ -333,15 +451,16 @@ class SequentialLR(LRScheduler):
         i = bisect_right(self.milestones, t)
         return self.schedulers[i], t - (self.milestones[i - 1] if i else 0)
 
-    def lr_at(self, t):
+    def lrs_at(self, t):
         scheduler, local = self._current(t)
-        return scheduler.lr_at(local)
+        return scheduler.lrs_at(local)
 
     def step(self):
         self.last_epoch += 1
         scheduler, local = self._current(self.last_epoch)
         scheduler.last_epoch = local - 1       # the scheduler's own step (and momentum, for
         scheduler.step()                       # OneCycleLR) at its local step count
+        self._last_lr = scheduler.get_last_lr()
 
     def state_dict(self):
         state = {key: value for key, value in super().state_dict().items()
@@ -368,8 +487,8 @@ class OneCycleLR(LRScheduler):
     optimizer : optimlib.optim.Optimizer
         With ``momentum`` (SGD, RMSprop) or ``betas`` (the Adam family) when
         ``cycle_momentum`` is true.
-    max_lr : float
-        The peak rate, :math:`> 0`.
+    max_lr : float or list of float
+        The peak rate, :math:`> 0` (or one per parameter group).
     total_steps : int, optional
         Length of the cycle in steps; or give ``epochs`` and ``steps_per_epoch`` instead.
     epochs, steps_per_epoch : int, optional
@@ -379,8 +498,8 @@ class OneCycleLR(LRScheduler):
     anneal_strategy : {"cos", "linear"}, default "cos"
     cycle_momentum : bool, default True
         Move the momentum (or Adam's :math:`\beta_1`) opposite to the rate.
-    base_momentum, max_momentum : float, default 0.85, 0.95
-        The momentum at the peak rate, and at the start and end.
+    base_momentum, max_momentum : float or list of float, default 0.85, 0.95
+        The momentum at the peak rate, and at the start and end (or one per group).
     div_factor : float, default 25
         The rate starts at ``max_lr / div_factor``.
     final_div_factor : float, default 1e4
@@ -405,7 +524,8 @@ class OneCycleLR(LRScheduler):
             total_steps = check_int("epochs", epochs, low=1) * check_int(
                 "steps_per_epoch", steps_per_epoch, low=1)
         self.total_steps = check_int("total_steps", total_steps, low=1)
-        self.max_lr = check_real("max_lr", max_lr, low=0, low_open=True)
+        self.max_lrs = [check_real("max_lr", value, low=0, low_open=True)
+                        for value in _per_group("max_lr", max_lr, optimizer)]
         self.pct_start = check_real("pct_start", pct_start, low=0, high=1)
         if anneal_strategy not in ("cos", "linear"):
             raise ValueError(f"anneal_strategy must be 'cos' or 'linear', got {anneal_strategy!r}")
@@ -415,33 +535,194 @@ class OneCycleLR(LRScheduler):
                                            low_open=True)
         self.three_phase = bool(three_phase)
         self.cycle_momentum = bool(cycle_momentum)
-        self.base_momentum = check_real("base_momentum", base_momentum, low=0)
-        self.max_momentum = check_real("max_momentum", max_momentum, low=0)
-        if self.cycle_momentum and not (hasattr(optimizer, "momentum") or hasattr(optimizer, "betas")):
-            raise ValueError(f"{type(optimizer).__name__} has neither momentum nor betas to "
-                             "cycle; pass cycle_momentum=False")
+        self.base_momentums = [check_real("base_momentum", value, low=0) for value
+                               in _per_group("base_momentum", base_momentum, optimizer)]
+        self.max_momentums = [check_real("max_momentum", value, low=0) for value
+                              in _per_group("max_momentum", max_momentum, optimizer)]
+        if self.cycle_momentum:
+            _check_momentum(optimizer)
         if last_epoch == -1:
-            optimizer.lr = self.max_lr / self.div_factor
+            for group, peak in zip(optimizer.param_groups, self.max_lrs):
+                group["initial_lr"] = peak / self.div_factor
         super().__init__(optimizer, last_epoch)
 
-    def lr_at(self, t):
+    def lrs_at(self, t):
         if t > self.total_steps:
             raise ValueError(f"Tried to step {t} times; OneCycleLR was set up for "
                              f"total_steps={self.total_steps}")
-        return one_cycle_lr(t, self.max_lr, self.total_steps, self.pct_start,
-                            self.anneal_strategy, self.div_factor, self.final_div_factor,
-                            self.three_phase)
+        return [one_cycle_lr(t, max_lr, self.total_steps, self.pct_start, self.anneal_strategy,
+                             self.div_factor, self.final_div_factor, self.three_phase)
+                for max_lr in self.max_lrs]
 
     def step(self):
         super().step()
         if self.cycle_momentum:
-            momentum = one_cycle_momentum(self.last_epoch, self.total_steps, self.pct_start,
-                                          self.anneal_strategy, self.base_momentum,
-                                          self.max_momentum, self.three_phase)
-            if hasattr(self.optimizer, "betas"):
-                self.optimizer.betas = (momentum, self.optimizer.betas[1])
-            else:
-                self.optimizer.momentum = momentum
+            _set_momenta(self.optimizer, [
+                one_cycle_momentum(self.last_epoch, self.total_steps, self.pct_start,
+                                   self.anneal_strategy, base, peak, self.three_phase)
+                for base, peak in zip(self.base_momentums, self.max_momentums)])
+
+
+class CyclicLR(LRScheduler):
+    r"""Cyclical learning rates (Smith 2017): the rate goes up and down between two bounds.
+
+    Stepped once per minibatch. Each group's rate follows :func:`cyclic_lr` between its
+    ``base_lr`` and ``max_lr``; the optimizer's own ``lr`` is replaced by ``base_lr``. With
+    ``cycle_momentum`` the momentum (or Adam's :math:`\beta_1`) follows the same cycle the other
+    way, from ``max_momentum`` at the bottom of each cycle down to ``base_momentum`` at its top.
+
+    Parameters
+    ----------
+    optimizer : optimlib.optim.Optimizer
+    base_lr, max_lr : float or list of float
+        The lower and upper bounds (or one of each per parameter group). With a
+        ``"triangular2"`` or ``"exp_range"`` scaling, ``max_lr`` is reached at most once.
+    step_size_up : int, default 2000
+        Steps from the bottom of a cycle to its top, :math:`\ge 1`.
+    step_size_down : int, optional
+        Steps from the top back down (default: ``step_size_up``).
+    mode : {"triangular", "triangular2", "exp_range"}, default "triangular"
+        Constant amplitude, halved every cycle, or multiplied by :math:`\gamma^t`.
+    gamma : float, default 1.0
+        The factor of ``"exp_range"``, in (0, 1].
+    scale_fn : callable, optional
+        A custom scaling ``scale_fn(x)`` in [0, 1] that replaces ``mode``.
+    scale_mode : {"cycle", "iterations"}, default "cycle"
+        Whether ``scale_fn`` gets the cycle number or the step.
+    cycle_momentum : bool, default True
+        Needs an optimizer with ``momentum`` or ``betas``.
+    base_momentum, max_momentum : float or list of float, default 0.8, 0.9
+    last_epoch : int, default -1
+
+    References
+    ----------
+    Smith (2017). Cyclical learning rates for training neural networks. WACV.
+    PyTorch documentation, ``torch.optim.lr_scheduler.CyclicLR``.
+
+    Examples
+    --------
+    >>> from optimlib.optim import SGD
+    >>> opt = SGD([np.zeros(1)], lr=0.1, momentum=0.9)
+    >>> sched = CyclicLR(opt, base_lr=0.1, max_lr=0.5, step_size_up=2)
+    >>> rates, momenta = [], []
+    >>> for t in range(6):
+    ...     rates.append(round(opt.lr, 4))
+    ...     momenta.append(round(opt.momentum, 4))
+    ...     sched.step()
+    >>> rates
+    [0.1, 0.3, 0.5, 0.3, 0.1, 0.3]
+    >>> momenta
+    [0.9, 0.85, 0.8, 0.85, 0.9, 0.85]
+    """
+
+    def __init__(self, optimizer, base_lr, max_lr, step_size_up=2000, step_size_down=None,
+                 mode="triangular", gamma=1.0, scale_fn=None, scale_mode="cycle",
+                 cycle_momentum=True, base_momentum=0.8, max_momentum=0.9, last_epoch=-1):
+        lows = [check_real("base_lr", v, low=0) for v in _per_group("base_lr", base_lr, optimizer)]
+        self.max_lrs = [check_real("max_lr", v, low=0)
+                        for v in _per_group("max_lr", max_lr, optimizer)]
+        self.step_size_up = check_int("step_size_up", step_size_up, low=1)
+        self.step_size_down = check_int("step_size_down", step_size_up if step_size_down is None
+                                        else step_size_down, low=1)
+        if scale_fn is None and mode not in ("triangular", "triangular2", "exp_range"):
+            raise ValueError(f"mode must be 'triangular', 'triangular2' or 'exp_range', "
+                             f"got {mode!r}")
+        if scale_fn is not None and not callable(scale_fn):
+            raise ValueError(f"scale_fn must be a function or None, got {scale_fn!r}")
+        if scale_mode not in ("cycle", "iterations"):
+            raise ValueError(f"scale_mode must be 'cycle' or 'iterations', got {scale_mode!r}")
+        self.mode, self.scale_fn, self.scale_mode = mode, scale_fn, scale_mode
+        self.gamma = check_real("gamma", gamma, low=0, high=1, low_open=True)
+        self.cycle_momentum = bool(cycle_momentum)
+        self.base_momentums = [check_real("base_momentum", v, low=0, high=1) for v
+                               in _per_group("base_momentum", base_momentum, optimizer)]
+        self.max_momentums = [check_real("max_momentum", v, low=0, high=1) for v
+                              in _per_group("max_momentum", max_momentum, optimizer)]
+        if self.cycle_momentum:
+            _check_momentum(optimizer)
+        if last_epoch == -1:
+            for group, low in zip(optimizer.param_groups, lows):
+                group["lr"] = low
+        super().__init__(optimizer, last_epoch, base_lrs=lows)
+
+    def _cycle(self, t, low, high):
+        return cyclic_lr(t, low, high, self.step_size_up, self.step_size_down, self.mode,
+                         self.gamma, self.scale_fn, self.scale_mode)
+
+    def lrs_at(self, t):
+        return [self._cycle(t, low, high) for low, high in zip(self.base_lrs, self.max_lrs)]
+
+    def step(self):
+        super().step()
+        if self.cycle_momentum:            # the same cycle between the momenta, upside down
+            _set_momenta(self.optimizer, [
+                self._cycle(self.last_epoch, high, low)
+                for low, high in zip(self.base_momentums, self.max_momentums)])
+
+    def state_dict(self):
+        """Everything but a custom ``scale_fn`` (which may not pickle), as in torch."""
+        return {key: value for key, value in super().state_dict().items() if key != "scale_fn"}
+
+
+class CosineAnnealingWarmRestarts(LRScheduler):
+    r"""Cosine annealing with warm restarts (SGDR, Loshchilov and Hutter 2017).
+
+    Each group's rate falls along half a cosine from its base rate to ``eta_min`` over
+    :math:`T_i` steps, then jumps back up (a *warm restart*); :math:`T_0` = ``T_0`` and each
+    run is ``T_mult`` times longer than the one before. See :func:`cosine_warm_restarts_lr`.
+    ``T_cur`` and ``T_i`` are the position in the current run and its length.
+
+    As in torch, ``step(epoch)`` may be given a fractional epoch, ``epoch + i / batches``, to
+    anneal within an epoch; ``step()`` advances ``last_epoch`` by one.
+
+    Parameters
+    ----------
+    optimizer : optimlib.optim.Optimizer
+    T_0 : int
+        Length of the first run, :math:`\ge 1`.
+    T_mult : int, default 1
+        Growth factor of the runs, :math:`\ge 1`.
+    eta_min : float, default 0
+    last_epoch : int, default -1
+
+    References
+    ----------
+    Loshchilov and Hutter (2017). SGDR: stochastic gradient descent with warm restarts. ICLR.
+    PyTorch documentation, ``torch.optim.lr_scheduler.CosineAnnealingWarmRestarts``.
+
+    Examples
+    --------
+    >>> from optimlib.optim import SGD
+    >>> opt = SGD([np.zeros(1)], lr=1.0)
+    >>> sched = CosineAnnealingWarmRestarts(opt, T_0=2, T_mult=2)
+    >>> rates = []
+    >>> for t in range(8):
+    ...     rates.append(round(opt.lr, 4))
+    ...     sched.step()
+    >>> rates                             # runs of 2, then 4 steps
+    [1.0, 0.5, 1.0, 0.8536, 0.5, 0.1464, 1.0, 0.9619]
+    """
+
+    def __init__(self, optimizer, T_0, T_mult=1, eta_min=0.0, last_epoch=-1):
+        self.T_0 = check_int("T_0", T_0, low=1)
+        self.T_mult = check_int("T_mult", T_mult, low=1)
+        self.eta_min = check_real("eta_min", eta_min, low=0)
+        super().__init__(optimizer, last_epoch)
+
+    def lrs_at(self, t):
+        return [cosine_warm_restarts_lr(t, base_lr, self.T_0, self.T_mult, self.eta_min)
+                for base_lr in self.base_lrs]
+
+    def step(self, epoch=None):
+        """Advance one step, or go to ``epoch`` (a real number :math:`\\ge 0`)."""
+        if epoch is None:
+            self.last_epoch += 1
+            epoch = self.last_epoch
+        else:
+            epoch = check_real("epoch", epoch, low=0)
+            self.last_epoch = math.floor(epoch)
+        self.T_cur, self.T_i = _restart_position(epoch, self.T_0, self.T_mult)
+        self._apply(self.lrs_at(epoch))
 
 
 class ReduceLROnPlateau:
@@ -466,7 +747,8 @@ class ReduceLROnPlateau:
     threshold : float, default 1e-4
     threshold_mode : {"rel", "abs"}, default "rel"
     cooldown : int, default 0
-    min_lr : float, default 0
+    min_lr : float or list of float, default 0
+        A floor for every group's rate (or one per group).
     eps : float, default 1e-8
 
     References
@@ -486,7 +768,8 @@ class ReduceLROnPlateau:
         self.patience = check_int("patience", patience, low=0)
         self.threshold = check_real("threshold", threshold, low=0)
         self.cooldown = check_int("cooldown", cooldown, low=0)
-        self.min_lr = check_real("min_lr", min_lr, low=0)
+        self.min_lrs = [check_real("min_lr", value, low=0)
+                        for value in _per_group("min_lr", min_lr, optimizer)]
         self.eps = check_real("eps", eps, low=0)
         self.best = math.inf if mode == "min" else -math.inf
         self.num_bad_epochs = 0
@@ -512,14 +795,16 @@ class ReduceLROnPlateau:
             self.cooldown_counter -= 1
             self.num_bad_epochs = 0
         if self.num_bad_epochs > self.patience:
-            new_lr = max(self.optimizer.lr * self.factor, self.min_lr)
-            if self.optimizer.lr - new_lr > self.eps:
-                self.optimizer.lr = new_lr
+            for group, min_lr in zip(self.optimizer.param_groups, self.min_lrs):
+                new_lr = max(group["lr"] * self.factor, min_lr)
+                if group["lr"] - new_lr > self.eps:
+                    group["lr"] = new_lr
             self.cooldown_counter = self.cooldown
             self.num_bad_epochs = 0
 
     def get_last_lr(self):
-        return [self.optimizer.lr]
+        """The current rate of every group."""
+        return [group["lr"] for group in self.optimizer.param_groups]
 
     def state_dict(self):
         return {key: value for key, value in vars(self).items() if key != "optimizer"}

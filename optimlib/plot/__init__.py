@@ -32,22 +32,24 @@ A new chapter whose figures fit none of these themes gets a module of its own (e
 documented on the API page.
 """
 
-from . import adversarial, curves, data, distillation, evaluation, landscapes, multitask, pruning, style, tuning
-from .adversarial import (adversarial_example, adversarial_gallery)
-from .curves import (compare_scores, finite_difference_errors, history_gallery,
-                     learning_curves, loss_curves, range_test, validation_curve)
-from .data import (decision_boundary, digit_images, regression_1d, scatter_features)
-from .distillation import (soft_target_gallery, soft_targets)
+from . import curves, data, distillation, evaluation, landscapes, pruning, style, tuning
+from . import adversarial, multitask
+from .adversarial import adversarial_example, adversarial_gallery
+from .curves import (compare_scores, curves_with_bounds, finite_difference_errors,
+                     history_gallery, learning_curves, loss_curves, range_test,
+                     validation_curve)
+from .data import decision_boundary, digit_images, regression_1d, scatter_features
+from .distillation import soft_target_gallery, soft_targets
 from .evaluation import (confusion_matrix_heatmap, reliability_diagram, roc_pr_curves,
                          threshold_gallery, threshold_view)
 from .landscapes import (MISSING_COLOR, compare_runs, contour, heatmap, parameter_paths,
                          trajectory, trajectory_gallery)
-from .multitask import (gradient_cosines)
-from .pruning import (connection_maps, pruning_curves, weight_histograms)
-from .style import (LINESTYLES, PALETTE, gallery, use_style)
+from .multitask import gradient_cosines
+from .pruning import connection_maps, pruning_curves, weight_histograms
+from .style import LINESTYLES, PALETTE, gallery, use_style
 from .tuning import (best_so_far, bo_gallery, gp_posterior, halving_curves, mark_trials,
                      pareto_plot, search_designs)
 
-__all__ = (style.__all__ + landscapes.__all__ + curves.__all__ + data.__all__ +
-           distillation.__all__ + pruning.__all__ + evaluation.__all__ + tuning.__all__ +
-           adversarial.__all__ + multitask.__all__)
+__all__ = (style.__all__ + landscapes.__all__ + curves.__all__ + data.__all__ + distillation.__all__
+           + pruning.__all__ + evaluation.__all__ + tuning.__all__ + adversarial.__all__
+           + multitask.__all__)

@@ -2,6 +2,7 @@
 scores of repeated runs.
 
 - :func:`loss_curves`: loss (or any error) against the iteration, on a log axis;
+- :func:`curves_with_bounds`: measured curves next to the bounds a theorem gives for them;
 - :func:`finite_difference_errors`: the V-shaped error of finite differences against the step;
 - :func:`range_test`: the learning-rate range test with its suggested rates;
 - :func:`learning_curves`, :func:`history_gallery`: training and validation curves per epoch
@@ -15,8 +16,8 @@ import numpy as np
 
 from .style import LINESTYLES, PALETTE, _MARKERS, _axes, _label_axes, gallery
 
-__all__ = ["loss_curves", "finite_difference_errors", "range_test", "learning_curves",
-           "validation_curve", "history_gallery", "compare_scores"]
+__all__ = ["loss_curves", "curves_with_bounds", "finite_difference_errors", "range_test",
+           "learning_curves", "validation_curve", "history_gallery", "compare_scores"]
 
 
 def loss_curves(curves, ax=None, *, xlabel="iteration $t$", ylabel="loss", log=True,
@@ -55,6 +56,58 @@ def loss_curves(curves, ax=None, *, xlabel="iteration $t$", ylabel="loss", log=T
     _label_axes(ax, xlabel, ylabel, title)
     if len(curves) > 1 or reference_label:
         ax.legend()
+    return ax
+
+
+def curves_with_bounds(curves, bounds, ax=None, *, xlabel="iteration $t$", ylabel="loss",
+                       log=True, logx=False, title=None, bound_label="{} (bound)"):
+    r"""Measured curves (solid) next to the bounds a theorem gives for them (dotted).
+
+    Curve ``k`` and its bound share the ``k``-th colour of :data:`~optimlib.plot.style.PALETTE`;
+    the measured curve is solid and the bound dotted, so a reader sees at once which bound
+    belongs to which run and how far below it the run stays.
+
+    Parameters
+    ----------
+    curves : dict of str -> array or (x, array)
+        Measured curves, as in :func:`loss_curves`.
+    bounds : dict of str -> array or (x, array)
+        Bounds keyed by the label of the curve they bound (a subset of ``curves``' labels).
+    ax : matplotlib Axes, optional
+    xlabel, ylabel, title : str
+    log, logx : bool, default True, False
+        Logarithmic vertical and horizontal axes.
+    bound_label : str, default "{} (bound)"
+        Legend entry of a bound; ``{}`` is replaced by its curve's label.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    ValueError
+        If a bound's key is not the label of a curve.
+    """
+    unknown = [label for label in bounds if label not in curves]
+    if unknown:
+        raise ValueError(f"bounds has labels {unknown} that are not in curves")
+    ax = _axes(ax)
+    for k, (label, curve) in enumerate(curves.items()):
+        color = PALETTE[k % len(PALETTE)]
+        for values, style, width, name in [(curve, "-", None, label),
+                                           (bounds.get(label), ":", 1.6,
+                                            bound_label.format(label))]:
+            if values is None:
+                continue
+            x, y = values if isinstance(values, tuple) else (np.arange(len(values)), values)
+            ax.plot(x, y, color=color, linestyle=style, linewidth=width, label=name)
+    if log:
+        ax.set_yscale("log")
+    if logx:
+        ax.set_xscale("log")
+    _label_axes(ax, xlabel, ylabel, title)
+    ax.legend()
     return ax
 
 
