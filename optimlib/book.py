@@ -52,9 +52,21 @@ def glue(name, value, display=False, digits=6):
     display : bool, default False
         Whether the cell also shows the value.
     digits : int, default 6
-    """
-    from myst_nb import glue as myst_glue   # the book's toolchain, not needed by the rest
 
+    Notes
+    -----
+    Without ``myst_nb`` (a chapter run in Colab or from a download, where only optimlib is
+    installed) there is no book to glue into: the value is only shown if ``display``.
+    """
+    try:
+        from myst_nb import glue as myst_glue   # the book's toolchain, not needed by the rest
+    except ImportError:
+        # a chapter run outside the book's build (Colab, a downloaded notebook, with only
+        # optimlib installed): there is no page to glue into, so only show the value if asked
+        if display:
+            from IPython.display import display as show
+            show(rounded(value, digits))
+        return
     myst_glue(name, rounded(value, digits), display=display)
 
 

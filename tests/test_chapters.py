@@ -3,20 +3,30 @@
 nbval checks that each notebook's outputs are what its code produces; these tests check the
 structure that DESIGN.md and CONVENTIONS.md promise: every chapter is in the table of contents,
 has learning objectives, a summary, references and at least five exercises each with a
-solution, marks solution code for the student edition, numbers and captions its figures, and
-pairs each interactive widget with an output nbval does not compare.
+solution, marks solution code for the student edition, numbers and captions its figures,
+pairs each live widget (whose output nbval does not compare and the page does not show) with a
+kernel-free counterpart, and starts with the cell that installs optimlib where it is missing.
 """
 
 import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
+sys.path.insert(0, str(ROOT / "tools"))
+import first_cell  # noqa: E402  (tools/first_cell.py: the chapters' install cell)
+import wide_figures  # noqa: E402  (tools/wide_figures.py: full-width tags)
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+# a call that makes a live explorer: widgets.explorer(...), widgets.gd_explorer(...), ...
+LIVE_EXPLORER = re.compile(r"\bwidgets\.(?!precomputed_)\w*explorer\(|\binteract(ive)?\(")
 
 
 def load(path):
@@ -25,6 +35,22 @@ def load(path):
 
 def source(cell):
     return "".join(cell["source"])
+
+
+def text_of(value):
+    return "".join(value) if isinstance(value, list) else value
+
+
+def is_widget_cell(cell):
+    """A code cell that shows a live widget (by its code, or by a stored widget view)."""
+    return bool(LIVE_EXPLORER.search(source(cell))) or any(
+        WIDGET_VIEW in o.get("data", {}) for o in cell["outputs"])
+
+
+def is_precomputed_viewer(cell):
+    """A code cell whose stored output is widgets.precomputed_explorer's HTML viewer."""
+    return any('class="optimlib-precomputed"' in text_of(o.get("data", {}).get("text/html", ""))
+               for o in cell["outputs"])
 
 
 def toc_files():
@@ -111,18 +137,59 @@ class TestChapter:
         for figure in figures:
             assert figure.get("name", "").startswith("fig-") and figure.get("caption")
 
-    def test_widgets_exist_and_their_live_output_is_not_compared(self, path):
-        shown = [c for c in load(path)["cells"] if c["cell_type"] == "code"
-                 and any("application/vnd.jupyter.widget-view+json" in o.get("data", {})
-                         for o in c["outputs"])]
-        assert shown, "each chapter has at least one interactive widget"
-        for cell in shown:
+    def test_widgets_exist_with_a_kernel_free_counterpart_and_no_output_on_the_page(self, path):
+        # A live widget needs a kernel; on the static page it would be dead controls (or a
+        # blank). So each widget cell has, as the code cell right before it (or right after),
+        # its own kernel-free counterpart: widgets.precomputed_explorer's viewer (frames
+        # drawn in advance behind plain HTML sliders), whose stored output the page shows.
+        nb = load(path)
+        cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        widget_cells = [i for i, c in enumerate(cells) if is_widget_cell(c)]
+        assert widget_cells, "each chapter has at least one interactive widget"
+        paired = set()
+        for i in widget_cells:
+            cell = cells[i]
             tags = cell["metadata"].get("tags", [])
             # nbval executes the cell (the widget must work) but does not compare its live
-            # state; the site build does not re-create it: nbclient, which the build uses, can
-            # deadlock on widget messages (jupyter/nbclient#312), and the stored output
-            # already renders the widget's initial view
-            assert "nbval-ignore-output" in tags and "skip-execution" in tags, source(cell)
+            # state; the site build does not re-create it (nbclient, which the build uses,
+            # can deadlock on widget messages, jupyter/nbclient#312) and removes its output
+            # from the page, where a widget without a kernel does nothing
+            for tag in ("nbval-ignore-output", "skip-execution", "remove-output"):
+                assert tag in tags, f"widget cell without tag {tag!r}:\n{source(cell)}"
+            # no stored widget view: without its saved state it would show "model not found"
+            # in Jupyter, and the state would put the CDN widget manager on the page
+            assert not [o for o in cell["outputs"] if WIDGET_VIEW in o.get("data", {})], (
+                f"stored widget output (store the chapter as CONVENTIONS.md says):\n"
+                f"{source(cell)}")
+            neighbours = [j for j in (i - 1, i + 1) if 0 <= j < len(cells) and j not in paired
+                          and is_precomputed_viewer(cells[j])]
+            assert neighbours, ("no kernel-free counterpart (widgets.precomputed_explorer) in "
+                                "the code cell before or after the widget cell (recipe in "
+                                f"CONVENTIONS.md):\n{source(cell)}")
+            viewer = cells[neighbours[0]]
+            paired.add(neighbours[0])
+            hidden = {"remove-output", "remove-cell", "hide-output", "hide-cell",
+                      "skip-execution"}
+            assert not hidden & set(viewer["metadata"].get("tags", [])), source(viewer)
+        state = nb["metadata"].get("widgets", {}).get("application/vnd.jupyter.widget-state+json")
+        assert not (state or {}).get("state"), "saved widget state in the notebook's metadata"
+
+    def test_first_code_cell_installs_optimlib_where_it_is_missing(self, path):
+        # generated from _config.yml by tools/first_cell.py (never `pip install optimlib`,
+        # an unrelated project); a no-op where optimlib is installed, so it stores no output
+        first = next(c for c in load(path)["cells"] if c["cell_type"] == "code")
+        assert source(first) == first_cell.cell_source(), (
+            "run .venv/bin/python tools/first_cell.py --write " + str(path.relative_to(ROOT)))
+        assert first["metadata"].get("tags") == first_cell.TAGS
+        assert first["outputs"] == [] and first["execution_count"] is not None
+
+    def test_wide_figures_take_the_full_width_of_the_page(self, path):
+        # a figure wider than the text column is shrunk to fit it (a three-panel figure to
+        # about 65%, its legends unreadable); tools/wide_figures.py tags such cells
+        # `full-width`, which the theme widens over the right-hand table of contents
+        nb = nbformat.read(path, as_version=4)
+        assert not wide_figures.mismatches(nb), (
+            "run .venv/bin/python tools/wide_figures.py --write " + str(path.relative_to(ROOT)))
 
     def test_glued_numbers_go_through_the_rounding_helpers(self, path):
         # optimlib.book rounds numbers to 6 significant digits before gluing, so the stored
@@ -138,13 +205,29 @@ class TestChapter:
 
 
 def test_repository_url_is_written_in_exactly_one_place():
+    # _config.yml is the one place to change it. Pages use it through {{ repo_url }}; the only
+    # other files that contain it are the chapters, in their first code cell, which
+    # tools/first_cell.py generates from _config.yml (checked here to be exactly that cell,
+    # so `tools/first_cell.py --write chapters/*.ipynb` follows a change of _config.yml)
     url = re.search(r"url: &repository_url (\S+)", (ROOT / "_config.yml").read_text()).group(1)
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
                              check=True).stdout.split()
     places = [f for f in tracked if (ROOT / f).is_file()
               and url in (ROOT / f).read_text(errors="ignore")]
-    assert places == ["_config.yml"]
+    assert "_config.yml" in places
     assert (ROOT / "_config.yml").read_text().count(url) == 1
+    generated = first_cell.cell_source()
+    assert url in generated and generated.count(url) == 1
+    for place in places:
+        if place == "_config.yml":
+            continue
+        assert place.startswith("chapters/") and place.endswith(".ipynb"), (
+            f"{place} writes the repository URL; use {{{{ repo_url }}}} or _config.yml")
+        cells = load(ROOT / place)["cells"]
+        holding = [c for c in cells if url in json.dumps(c)]
+        first = next(c for c in cells if c["cell_type"] == "code")
+        assert holding == [first] and source(first) == generated, (
+            f"{place}: the URL may appear only in the generated install cell")
 
 
 def public_modules():

@@ -205,7 +205,8 @@ def prepare(output, launch_repository=None, launch_branch="main"):
         if name == toc["root"]:
             text = landing_page(text)
         target.write_text(text, encoding="utf-8")
-    for extra in ["_static", *config.get("bibtex_bibfiles", [])]:
+    # _ext: the local Sphinx extension, _vendor: MathJax served by the site (_config.yml)
+    for extra in ["_static", "_ext", "_vendor", *config.get("bibtex_bibfiles", [])]:
         source = ROOT / extra
         if source.is_dir():
             shutil.copytree(source, book / extra)
