@@ -1211,7 +1211,7 @@ class AveragedModel:
     ----------
     Polyak, B. T. and Juditsky, A. B. (1992). Acceleration of stochastic approximation by
     averaging. SIAM Journal on Control and Optimization 30(4), 838-855.
-    Ruppert, D. (1988). Efficient estimators from a slowly convergent Robbins-Monro process.
+    Ruppert, D. (1988). Efficient estimations from a slowly convergent Robbins-Monro process.
     Technical report 781, Cornell University.
     PyTorch documentation, ``torch.optim.swa_utils.AveragedModel``.
 

@@ -428,7 +428,10 @@ class DoubleWell(Problem):
 
     Every Hessian eigenvalue lies in :math:`[1 - a, 1 + a]`, so the gradient is Lipschitz with
     :math:`L = 1 + a` everywhere, as the guarantees of Chapter 2 assume, while for
-    :math:`a > 1` the function is not convex. In each coordinate the stationary points are
+    :math:`a > 1` the function is not convex. For :math:`1 < a < 7.789` (the value of
+    :math:`\theta/\sin\theta` at the first tangency :math:`\tan\theta = \theta` beyond
+    :math:`2\pi`, :math:`\theta \approx 7.725`; for larger :math:`a`, :math:`\theta = a\sin\theta`
+    has further roots and the function further wells), in each coordinate the stationary points are
     :math:`0` (a local maximum, curvature :math:`1 - a < 0`) and :math:`\pm r`, the wells,
     where :math:`r \in (0, \pi)` solves :math:`r = a\sin r`. So in :math:`d` dimensions there
     are :math:`2^d` global minimizers :math:`(\pm r, \dots, \pm r)` with

@@ -673,7 +673,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
     ``T_cur`` and ``T_i`` are the position in the current run and its length.
 
     As in torch, ``step(epoch)`` may be given a fractional epoch, ``epoch + i / batches``, to
-    anneal within an epoch; ``step()`` advances ``last_epoch`` by one.
+    anneal within an epoch; ``step()`` advances ``last_epoch``, and the position, by one.
 
     Parameters
     ----------
@@ -714,15 +714,29 @@ class CosineAnnealingWarmRestarts(LRScheduler):
                 for base_lr in self.base_lrs]
 
     def step(self, epoch=None):
-        """Advance one step, or go to ``epoch`` (a real number :math:`\\ge 0`)."""
-        if epoch is None:
+        """Advance one step, or go to ``epoch`` (a real number :math:`\\ge 0`).
+
+        As in torch, ``step()`` moves one unit on from the current position, also after a
+        fractional ``step(epoch)``: ``step(5.5)`` then ``step()`` is at 6.5, not 6.
+        """
+        if epoch is None and getattr(self, "_position_of", None) == self.last_epoch:
             self.last_epoch += 1
-            epoch = self.last_epoch
+            self.T_cur += 1
+            if self.T_cur >= self.T_i:                 # a warm restart
+                self.T_cur -= self.T_i
+                self.T_i *= self.T_mult
         else:
-            epoch = check_real("epoch", epoch, low=0)
-            self.last_epoch = math.floor(epoch)
-        self.T_cur, self.T_i = _restart_position(epoch, self.T_0, self.T_mult)
-        self._apply(self.lrs_at(epoch))
+            if epoch is None:          # the first call, or last_epoch set from outside
+                self.last_epoch += 1   # (SequentialLR): the position from the step count
+                epoch = self.last_epoch
+            else:
+                epoch = check_real("epoch", epoch, low=0)
+                self.last_epoch = math.floor(epoch)
+            self.T_cur, self.T_i = _restart_position(epoch, self.T_0, self.T_mult)
+        self._position_of = self.last_epoch             # T_cur, T_i belong to this step
+        self._apply([self.eta_min + (base_lr - self.eta_min)
+                     * (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
+                     for base_lr in self.base_lrs])
 
 
 class ReduceLROnPlateau:

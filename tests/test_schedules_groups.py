@@ -76,8 +76,13 @@ def test_warm_restarts_by_hand():
     sched.step(5.5)                                   # fractional epochs: 1.5 into run 2
     assert opt.lr == pytest.approx((1 + math.cos(math.pi * 1.5 / 4)) / 2)
     assert (sched.T_cur, sched.T_i, sched.last_epoch) == (1.5, 4, 5)
+    sched.step()                                      # one on from 5.5, as torch does
+    assert opt.lr == pytest.approx((1 + math.cos(math.pi * 2.5 / 4)) / 2)
+    assert (sched.T_cur, sched.T_i, sched.last_epoch) == (2.5, 4, 6)
     sched.step()
-    assert opt.lr == pytest.approx((1 + math.cos(math.pi * 2 / 4)) / 2)
+    sched.step()                                      # 8.5: restarted, 0.5 into run 3
+    assert opt.lr == pytest.approx((1 + math.cos(math.pi * 0.5 / 4)) / 2)
+    assert (sched.T_cur, sched.T_i, sched.last_epoch) == (0.5, 4, 8)
 
 
 @pytest.mark.parametrize("make, message", [
@@ -211,3 +216,16 @@ def test_warm_restarts_with_fractional_epochs_match_torch(T_0, T_mult):
     for epoch in np.arange(0, 20, 0.35):        # stays clear of the restarts themselves
         t_sched.step(float(epoch)); sched.step(float(epoch))
         assert opt.lr == pytest.approx(t_opt.param_groups[0]["lr"], rel=1e-10)
+
+
+@pytest.mark.parametrize("T_0, T_mult", [(4, 1), (3, 2)])
+def test_warm_restarts_mixing_fractional_and_plain_steps_match_torch(T_0, T_mult):
+    torch = pytest.importorskip("torch")
+    t_opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.3)
+    t_sched = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(t_opt, T_0, T_mult, 0.01)
+    opt = SGD([np.zeros(1)], lr=0.3)
+    sched = S.CosineAnnealingWarmRestarts(opt, T_0, T_mult, 0.01)
+    for epoch in (2.5, None, None, 7.25, None, None, None, None, None, None, None):
+        t_sched.step(epoch); sched.step(epoch)
+        assert opt.lr == pytest.approx(t_opt.param_groups[0]["lr"], rel=1e-12)
+        assert (sched.T_cur, sched.T_i) == pytest.approx((t_sched.T_cur, t_sched.T_i))
