@@ -147,7 +147,8 @@ class History:
     val_accuracy : list of float
         The same for the accuracy.
     lr : list of float
-        The learning rate at the start of the epoch.
+        The learning rate at the start of the epoch; with several parameter groups, the first
+        group's (``optimizer.param_groups[0]["lr"]``, what torch users usually log).
     wall_time : list of float
         Seconds since :func:`fit` started, at the end of the epoch.
     """
@@ -470,7 +471,7 @@ def fit(model, optimizer, X, y, *, epochs, batch_size, loss="cross_entropy",
         # overflow is not warned about but detected: a non-finite loss raises DivergenceError
         with np.errstate(over="ignore", invalid="ignore"):
             for epoch in range(1, epochs + 1):
-                lr = optimizer.lr
+                lr = _first_lr(optimizer)
                 train_loss, train_accuracy, steps_done = _train_epoch(
                     model, optimizer, loss, X, y, batch_size, rng,
                     scheduler if per_step else None, f"epoch {epoch} of {epochs}",
@@ -603,9 +604,19 @@ def _scheduler_per_step(scheduler, interval, optimizer, validation_data):
     return interval == "step"
 
 
+def _first_lr(optimizer):
+    """The first parameter group's learning rate (the only one for a single group)."""
+    groups = getattr(optimizer, "param_groups", None)
+    return groups[0]["lr"] if groups else optimizer.lr
+
+
 def _divergence_message(value, epoch, step, n_samples, batch_size, optimizer):
     steps = -(-n_samples // batch_size)
+    groups = getattr(optimizer, "param_groups", None) or [{"lr": optimizer.lr}]
+    rates = ", ".join(f"{group['lr']:g}" for group in groups)
+    smaller = ", ".join(f"{group['lr'] / 10:g}" for group in groups)
+    which = "learning rate lr" if len(groups) == 1 else "the groups' learning rates"
     return (f"training diverged: the loss became {value} at {epoch}, minibatch {step} of "
-            f"{steps}, with learning rate lr={optimizer.lr:g}. Try a smaller learning rate "
-            f"(e.g. lr={optimizer.lr / 10:g}), standardize the inputs "
+            f"{steps}, with {which}={rates}. Try a smaller learning rate "
+            f"(e.g. lr={smaller}), standardize the inputs "
             "(optimlib.data.Standardizer), or a warmup schedule.")

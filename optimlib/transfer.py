@@ -21,9 +21,10 @@ features really use.
 Freezing needs no new mechanism: an optimizer updates only the arrays it was given, so an
 optimizer built on a subset of ``model.params`` (:func:`params_of`) trains that subset and
 leaves the rest as it is, and :func:`optimlib.train.fit` steps it with the matching subset
-of the gradients. Two learning rates are two optimizers on two subsets:
-:func:`~optimlib.train.fit` steps the first, and an :class:`ExtraOptimizer` callback steps
-the second in the same training step.
+of the gradients. Two learning rates are two parameter groups of one optimizer, as in
+torch: ``Adam([{"params": head}, {"params": body, "lr": 1e-3}], lr=1e-2)``, which
+:func:`~optimlib.train.fit` trains like any optimizer. :class:`ExtraOptimizer` does the same
+with a second optimizer stepped by a callback (the same weights, bit for bit; tested).
 
 >>> import numpy as np
 >>> from optimlib.nn import MLP
@@ -161,8 +162,9 @@ class ExtraOptimizer(Callback):
         fit(model, Adam(head, lr=1e-2), X, y, epochs=30, batch_size=32,
             callbacks=[ExtraOptimizer(Adam(body, lr=1e-3))])
 
-    (What torch does with two parameter groups of one optimizer.) A scheduler passed to
-    ``fit`` changes the first optimizer's rate only.
+    Two parameter groups of one optimizer (torch's way, which :func:`~optimlib.train.fit`
+    also trains) give the same weights; a scheduler passed to ``fit`` then sets each group's
+    rate, while with this callback it changes the first optimizer's rate only.
 
     Parameters
     ----------

@@ -391,3 +391,38 @@ def test_a_teacher_needs_a_loss_that_takes_its_logits_and_the_same_number_of_cla
     with pytest.raises(ValueError, match="teacher must be a model"):
         fit(model, opt, X_MOONS, Y_MOONS, epochs=1, batch_size=32, loss=MatchTeacher(),
             teacher=[])
+
+
+def test_fit_trains_an_optimizer_with_parameter_groups_and_logs_the_first_groups_rate():
+    # two rates as torch writes them (one optimizer, two groups) give the same weights, bit for
+    # bit, as two optimizers stepped together; History.lr is param_groups[0]["lr"]
+    from optimlib.transfer import ExtraOptimizer, params_of
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((40, 8)), rng.integers(0, 5, 40)
+
+    def train(groups):
+        model = MLP([8, 16, 16, 5], seed=1)
+        head, body = params_of(model, -1), params_of(model, slice(None, -1))
+        if groups:
+            optimizer, callbacks = Adam([{"params": head}, {"params": body, "lr": 1e-3}],
+                                        lr=1e-2), []
+        else:
+            optimizer, callbacks = Adam(head, lr=1e-2), [ExtraOptimizer(Adam(body, lr=1e-3))]
+        history = fit(model, optimizer, X, y, epochs=3, batch_size=8, seed=0,
+                      callbacks=callbacks)
+        return model, history
+
+    (grouped, history), (separate, _) = train(True), train(False)
+    assert history.lr == [1e-2, 1e-2, 1e-2]
+    for name in grouped.params:
+        np.testing.assert_array_equal(grouped.params[name], separate.params[name])
+
+
+def test_divergence_message_names_every_groups_rate():
+    X, y = make_linear_regression()
+    model = Sequential(Linear(2, 1))
+    optimizer = SGD([{"params": {"0.weight": model.params["0.weight"]}},
+                     {"params": {"0.bias": model.params["0.bias"]}, "lr": 2e3}], lr=1e3)
+    with pytest.raises(DivergenceError, match=r"the groups' learning rates=1000, 2000\. Try a "
+                                              r"smaller learning rate \(e\.g\. lr=100, 200\)"):
+        fit(model, optimizer, X, y, epochs=100, batch_size=10, loss="mse")
