@@ -144,7 +144,7 @@ def optimizer_figure(problem, theta0, optimizer=SGD, *, dims=(0, 1), xlim=None, 
         left.set_title(f"{settings}{threshold}: {verdict}", fontsize=10)
         gap = np.maximum(run.suboptimality, np.finfo(float).tiny)
         plot.loss_curves({optimizer.__name__: gap}, right, ylabel=r"$f(\theta_t) - f^\star$",
-                         title=f"distance to the optimum, {steps} steps")
+                         title=f"gap to the minimum loss, {steps} steps")
 
     return draw
 
